@@ -1,0 +1,246 @@
+"""The `juesuan` command: extract, package, validate, site, serve, build (= all four)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import JuesuanError
+from .settings import PACKAGES_DIR, RECORDS_DIR, REPORTS_DIR, SITE_DIR
+
+
+class Context:
+    def __init__(self, debug: bool):
+        self.debug = debug
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="juesuan")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """juesuan (决算): departmental final-accounts reports → open data → static site.
+
+    Reads 部门决算 / 单位决算 reports (.txt, .docx, .pdf), turns each into a record whose
+    every number points back to its source sentence, publishes Frictionless data packages,
+    checks them, and builds a searchable MkDocs Material site.
+
+    \b
+    Example (everything, from the bundled sample reports):
+      juesuan build
+    """
+    ctx.obj = Context(debug)
+
+
+def _summary_line(outcome) -> str:
+    name = Path(outcome.path).name
+    if outcome.record is None:
+        return f"FAILED  {name}: {outcome.error}"
+    r = outcome.record
+    ident = r.identity
+    return (
+        f"ok      {name}: {ident.department or '(department unknown)'} · "
+        f"{ident.fiscal_year or '(year unknown)'} · {len(r.figures)} figures · "
+        f"{len(r.line_items)} line items · {len(r.tables)} tables · {len(r.warnings)} warnings"
+    )
+
+
+def run_extract(paths: list[Path], out: Path | None, jobs: int | None, debug: bool, quiet: bool = False):
+    """Extract records; print one line per report; return the outcomes."""
+    from .extract import extract_many, find_reports, write_record
+
+    files = find_reports(paths)
+    if not files:
+        _fail("no report files found (looked for .txt, .docx, .pdf); give files or a folder, e.g. juesuan extract reports/")
+    missing = [str(p) for p in files if not p.exists()]
+    if missing:
+        _fail(f"no such file: {', '.join(missing)}")
+
+    def show(outcome) -> None:
+        if not quiet or outcome.record is None:
+            click.echo(_summary_line(outcome), err=outcome.record is None)
+        if debug and outcome.detail:
+            click.echo(outcome.detail, err=True)
+
+    outcomes = extract_many(files, jobs=jobs, progress=show)
+    if out is not None:
+        for o in outcomes:
+            if o.record is not None:
+                write_record(o.record, out, Path(o.path).stem)
+    return outcomes
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=RECORDS_DIR, show_default=True,
+              help="Folder for the records (<report file stem>.json).")
+@click.option("-j", "--jobs", type=int, default=None, help="Parallel workers (default: one per core).")
+@click.pass_obj
+def extract(obj: Context, reports: tuple[Path, ...], out: Path, jobs: int | None) -> None:
+    """Read reports and write one JSON record per report.
+
+    REPORTS are report files (.txt, .docx, .pdf) or folders holding them (default: reports/).
+    Each record lists every figure the report states with its source line and sentence,
+    the 类/款/项 line items, the 附件 tables and the warnings. A manifest.csv next to the
+    reports can state department, region, year and source URL.
+
+    Exits 1 when no report could be read at all.
+
+    \b
+    Example:
+      juesuan extract reports/*.txt -o build/records
+    """
+    outcomes = run_extract(list(reports) or [REPORTS_DIR], out, jobs, obj.debug)
+    ok = sum(o.record is not None for o in outcomes)
+    click.echo(f"{ok} of {len(outcomes)} reports extracted → {out}/")
+    if ok == 0:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--reports", "reports_dir", type=click.Path(path_type=Path), default=REPORTS_DIR, show_default=True,
+              help="Folder of input reports (with an optional manifest.csv).")
+@click.option("--packages", "packages_dir", type=click.Path(path_type=Path), default=PACKAGES_DIR, show_default=True,
+              help="Folder to write the data packages into.")
+@click.option("-j", "--jobs", type=int, default=None, help="Parallel workers for extraction.")
+@click.pass_obj
+def package(obj: Context, reports_dir: Path, packages_dir: Path, jobs: int | None) -> None:
+    """Extract every report and write its Frictionless data package, plus the catalog.
+
+    Writes datapackages/<slug>/ (datapackage.json, one CSV and one JSON per resource) for
+    every report, and datapackages/catalog/ combining all reports with a build report that
+    names every report that failed and why.
+
+    \b
+    Example:
+      juesuan package --reports reports --packages datapackages
+    """
+    from .package import build_packages
+
+    outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True)
+    summary = build_packages(outcomes, packages_dir, reports_root=reports_dir)
+    click.echo(summary.describe())
+
+
+@cli.command()
+@click.option("--packages", "packages_dir", type=click.Path(path_type=Path), default=PACKAGES_DIR, show_default=True,
+              help="Folder holding the data packages.")
+@click.pass_obj
+def validate(obj: Context, packages_dir: Path) -> None:
+    """Validate every data package and list the reports' own inconsistencies.
+
+    Runs frictionless validation on each package (any error exits 1) and prints the
+    accounting-check findings (parts that do not add up, shares that disagree, names that
+    change): those are published as data, they never make this command fail.
+
+    \b
+    Example:
+      juesuan validate --packages datapackages
+    """
+    from .checks.validate import validate_packages
+
+    result = validate_packages(packages_dir, echo=click.echo)
+    if result.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--packages", "packages_dir", type=click.Path(path_type=Path), default=PACKAGES_DIR, show_default=True,
+              help="Folder holding the data packages (the site reads nothing else).")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=SITE_DIR, show_default=True,
+              help="Where the built site goes.")
+@click.pass_obj
+def site(obj: Context, packages_dir: Path, site_dir: Path) -> None:
+    """Generate the site pages from the data packages and build the static site.
+
+    \b
+    Example:
+      juesuan site --packages datapackages --site-dir build/site
+    """
+    from .site import build_site
+
+    build_site(packages_dir, site_dir, echo=click.echo)
+
+
+@cli.command()
+@click.option("--packages", "packages_dir", type=click.Path(path_type=Path), default=PACKAGES_DIR, show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.pass_obj
+def serve(obj: Context, packages_dir: Path, port: int) -> None:
+    """Preview the site on localhost, rebuilding generated pages when packages change.
+
+    \b
+    Example:
+      juesuan serve --port 8000
+    """
+    from .site import serve_site
+
+    serve_site(packages_dir, port=port, echo=click.echo)
+
+
+@cli.command()
+@click.option("--reports", "reports_dir", type=click.Path(path_type=Path), default=REPORTS_DIR, show_default=True,
+              help="Folder of input reports (with an optional manifest.csv).")
+@click.option("--packages", "packages_dir", type=click.Path(path_type=Path), default=PACKAGES_DIR, show_default=True,
+              help="Folder for the data packages.")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=SITE_DIR, show_default=True,
+              help="Where the built site goes.")
+@click.option("-j", "--jobs", type=int, default=None, help="Parallel workers for extraction.")
+@click.option("--no-site", is_flag=True, help="Stop after packaging and validation.")
+@click.pass_obj
+def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, jobs: int | None, no_site: bool) -> None:
+    """Everything: extract → package → validate → site.
+
+    \b
+    Example (your own reports, without touching the repository):
+      juesuan build --reports ~/my-reports --packages /tmp/pk --site-dir /tmp/site
+    """
+    from .package import build_packages
+
+    t0 = time.perf_counter()
+    click.echo(f"[1/4] extract  {reports_dir}/")
+    outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True)
+    click.echo(f"[2/4] package  → {packages_dir}/")
+    summary = build_packages(outcomes, packages_dir, reports_root=reports_dir)
+    click.echo(f"[3/4] validate {packages_dir}/")
+    from .checks.validate import validate_packages
+
+    result = validate_packages(packages_dir, echo=None)
+    click.echo(result.describe())
+    if not no_site:
+        click.echo(f"[4/4] site     → {site_dir}/")
+        from .site import build_site
+
+        build_site(packages_dir, site_dir, echo=click.echo)
+    click.echo(summary.describe())
+    click.echo(f"done in {time.perf_counter() - t0:.1f} s")
+    if result.errors:
+        sys.exit(1)
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except JuesuanError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
+    except Exception as e:
+        if debug:
+            raise
+        click.echo(f"Error: {type(e).__name__}: {e} (run with --debug for the traceback)", err=True)
+        sys.exit(1)

@@ -1,0 +1,11 @@
+"""(placeholder: being written)"""
+
+from __future__ import annotations
+
+
+def extract(document, parts, record) -> None:
+    return None
+
+
+def apply_manifest(record, entry) -> None:
+    return None
