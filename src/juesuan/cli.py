@@ -195,33 +195,61 @@ def serve(obj: Context, packages_dir: Path, port: int) -> None:
               help="Where the built site goes.")
 @click.option("-j", "--jobs", type=int, default=None, help="Parallel workers for extraction.")
 @click.option("--no-site", is_flag=True, help="Stop after packaging and validation.")
+@click.option("--timings", type=click.Path(path_type=Path), default=None,
+              help="Also write the seconds each stage took to this JSON file (used by scripts/bench.py).")
 @click.pass_obj
-def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, jobs: int | None, no_site: bool) -> None:
+def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, jobs: int | None, no_site: bool,
+          timings: Path | None) -> None:
     """Everything: extract → package → validate → site.
+
+    Prints each stage with the seconds it took, then a summary: how many reports were
+    published and which failed, and why.
 
     \b
     Example (your own reports, without touching the repository):
       juesuan build --reports ~/my-reports --packages /tmp/pk --site-dir /tmp/site
     """
+    import json
+
+    from .checks.validate import validate_packages
     from .package import build_packages
 
-    t0 = time.perf_counter()
-    click.echo(f"[1/4] extract  {reports_dir}/")
-    outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True)
-    click.echo(f"[2/4] package  → {packages_dir}/")
-    summary = build_packages(outcomes, packages_dir, reports_root=reports_dir)
-    click.echo(f"[3/4] validate {packages_dir}/")
-    from .checks.validate import validate_packages
+    seconds: dict[str, float] = {}
+    t_start = time.perf_counter()
 
+    def stage(name: str, label: str):
+        click.echo(label)
+        return name, time.perf_counter()
+
+    def done(mark) -> None:
+        name, t0 = mark
+        seconds[name] = round(time.perf_counter() - t0, 3)
+        click.echo(f"      {name}: {seconds[name]:.1f} s")
+
+    mark = stage("extract", f"[1/4] extract  {reports_dir}/")
+    outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True)
+    done(mark)
+    mark = stage("package", f"[2/4] package  → {packages_dir}/")
+    summary = build_packages(outcomes, packages_dir, reports_root=reports_dir)
+    done(mark)
+    mark = stage("validate", f"[3/4] validate {packages_dir}/")
     result = validate_packages(packages_dir, echo=None)
+    done(mark)
     click.echo(result.describe())
     if not no_site:
-        click.echo(f"[4/4] site     → {site_dir}/")
+        mark = stage("site", f"[4/4] site     → {site_dir}/")
         from .site import build_site
 
-        build_site(packages_dir, site_dir, echo=click.echo)
+        site_timings = build_site(packages_dir, site_dir, echo=click.echo)
+        done(mark)
+        if isinstance(site_timings, dict):
+            seconds.update({f"site_{k}": v for k, v in site_timings.items()})
+    seconds["total"] = round(time.perf_counter() - t_start, 3)
     click.echo(summary.describe())
-    click.echo(f"done in {time.perf_counter() - t0:.1f} s")
+    click.echo(f"done in {seconds['total']:.1f} s")
+    if timings is not None:
+        timings.parent.mkdir(parents=True, exist_ok=True)
+        timings.write_text(json.dumps(seconds, indent=1), encoding="utf-8")
     if result.errors:
         sys.exit(1)
 
