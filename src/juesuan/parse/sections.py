@@ -146,3 +146,46 @@ def text_paragraphs(parts: dict[int, Part], numbers: tuple[int, ...] = TEXT_PART
 
 def topics_found(parts: dict[int, Part]) -> set[str]:
     return {tp.topic for tp in text_paragraphs(parts) if tp.is_heading and tp.topic}
+
+
+# The template's standard sections: (topic, 中文 name, a phrase that shows the content is there).
+STANDARD_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("overall", "收入支出决算总体情况说明", "收、支总计|收入、支出总计|收支总计"),
+    ("income", "收入决算情况说明", "本年收入合计"),
+    ("expenditure", "支出决算情况说明", "本年支出合计"),
+    ("fiscal", "财政拨款收入支出决算总体情况说明", "财政拨款收、支总计|财政拨款收入、支出总计|财政拨款收支总计"),
+    ("gb_overall", "一般公共预算财政拨款支出决算情况说明", "一般公共预算财政拨款支出"),
+    ("gb_structure", "一般公共预算财政拨款支出决算结构情况", "主要用于以下方面"),
+    ("gb_detail", "一般公共预算财政拨款支出决算具体情况", "（项）|（项目）"),
+    ("gb_basic", "一般公共预算财政拨款基本支出决算情况说明", "一般公共预算财政拨款基本支出"),
+    ("three_public", "财政拨款“三公”经费支出决算情况说明", "三公"),
+    ("fund", "政府性基金预算支出决算情况说明", "政府性基金预算财政拨款支出"),
+    ("state_capital", "国有资本经营预算支出决算情况说明", "国有资本经营预算财政拨款支出"),
+    ("operating", "机关运行经费支出情况", "机关运行经费"),
+    ("procurement", "政府采购支出情况", "政府采购支出"),
+    ("assets", "国有资产占有使用情况", "共有车辆|单价\\s*\\d+\\s*万元"),
+    ("performance", "预算绩效管理情况", "绩效"),
+)
+
+
+def missing_sections(parts: dict[int, Part]) -> list[tuple[str, int | None]]:
+    """Standard parts and sections the report lacks: (message, line of the nearest evidence)."""
+    found: list[tuple[str, int | None]] = []
+    for number in (1, 2, 3, 4, 5):
+        part = parts.get(number)
+        name = f"第{'一二三四五'[number - 1]}部分 {PART_TITLES[number]}"
+        if part is None:
+            found.append((f"{name}: missing", None))
+        elif part.heading_line is None:
+            line = next((b.line for b in part.blocks if isinstance(b, Paragraph)), None)
+            found.append((f"{name}: heading missing (content found without it)", line))
+    headings = topics_found(parts)
+    text = "\n".join(tp.paragraph.text for tp in text_paragraphs(parts))
+    for topic, name, evidence in STANDARD_SECTIONS:
+        if topic in headings:
+            continue
+        if re.search(evidence, text):
+            found.append((f"{name}: heading missing (content found without it)", None))
+        else:
+            found.append((f"{name}: missing", None))
+    return found
