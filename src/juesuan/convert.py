@@ -32,6 +32,7 @@ def text_export_to_docx(txt_path: Path, docx_path: Path) -> Path:
         table = word.add_table(rows=len(block.rows), cols=width)
         table.style = "Table Grid"  # drawn borders: the PDF reader finds tables by their lines
         for row, cells in zip(table.rows, block.rows):
+            _keep_row_on_one_page(row)
             doc_cells = row.cells
             if len(cells) < width:
                 # a merged cell in the export: the last cell spans the rest of the row
@@ -42,3 +43,11 @@ def text_export_to_docx(txt_path: Path, docx_path: Path) -> Path:
     docx_path.parent.mkdir(parents=True, exist_ok=True)
     word.save(str(docx_path))
     return docx_path
+
+
+def _keep_row_on_one_page(row) -> None:
+    """Set w:cantSplit so a page break never cuts a row (its cell text) in two in the PDF."""
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
