@@ -12,7 +12,7 @@ from .rules import RULES, SEVERITIES, Finding, Rule
 
 CHECKS = (
     accounting.check_sums,
-    accounting.check_counts,
+    accounting.check_breakdowns,
     accounting.check_spending,
     accounting.check_shares,
     accounting.check_change_pct,

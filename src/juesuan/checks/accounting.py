@@ -30,14 +30,23 @@ SUMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "three_public_overseas", "three_public_vehicles", "three_public_reception")),
     "vehicle-costs-sum": ("three_public_vehicles", "购置费与运行维护费", ("vehicle_purchase", "vehicle_operation")),
     "reception-sum": ("three_public_reception", "国内与外事接待费", ("reception_domestic", "reception_foreign")),
+    "procurement-sum": ("procurement_total", "货物、工程、服务采购", (
+        "procurement_goods", "procurement_works", "procurement_services")),
 }
 
-# Counts stated with their “其中” parts (metric ids from data/metrics.csv).
-COUNT_SUMS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("vehicles_total", "各类车辆", ("vehicles_sedan", "vehicles_suv", "vehicles_bus", "vehicles_special")),
-    ("vehicles_assets_total", "各类用车", (
-        "vehicles_leaders", "vehicles_confidential", "vehicles_emergency", "vehicles_other")),
+# Totals stated with a breakdown “其中：…” whose parts share one metric id, told apart by qualifier.
+BREAKDOWNS: list[tuple[str, str, str, str]] = [
+    ("count-sum", "vehicles_held", "vehicles_held_by_type", "各车型"),
+    ("count-sum", "vehicles_purchased", "vehicles_purchased_by_type", "各车型"),
+    ("count-sum", "vehicles_total", "vehicles_by_use", "各用途车辆"),
+    ("vehicle-purchase-sum", "vehicle_purchase", "vehicle_purchase_by_type", "各车型购置金额"),
 ]
+
+# Two metrics that state the same thing in different sections.
+SAME_THING: list[tuple[str, str]] = [
+    ("vehicles_held", "vehicles_total"),  # 三公部分“单位共有公务用车” and 国有资产部分“共有车辆”
+]
+RESTATED = "restated"  # the parser's qualifier for a metric stated again in a later section
 
 # share of a part → the total it is a share of.
 SHARE_OF: dict[str, str] = {
@@ -136,18 +145,18 @@ def check_sums(record: Record) -> Iterator[Finding]:
             yield finding
 
 
-def check_counts(record: Record) -> Iterator[Finding]:
-    """Counts (vehicles…) vs their parts; also every stated count group with the same qualifier."""
-    for total_metric, parts_label, part_metrics in COUNT_SUMS:
-        totals = [f for f in record.figures if f.metric == total_metric]
-        for total in totals:
-            parts = [f for f in record.figures if f.metric in part_metrics and f.qualifier == total.qualifier]
-            if not parts:
-                continue
-            finding = compare_sum("count-sum", Num.of(total), [Num.of(f) for f in parts], parts_label,
-                                  total.unit, None, [total_metric] + [f.metric for f in parts])
-            if finding:
-                yield finding
+def check_breakdowns(record: Record) -> Iterator[Finding]:
+    """Totals vs their breakdown by qualifier (vehicles by type or use, purchase money by type)."""
+    for rule_id, total_metric, part_metric, parts_label in BREAKDOWNS:
+        total = main(record, total_metric)
+        parts = [f for f in record.figures if f.metric == part_metric and f.qualifier]
+        if total is None or not parts:
+            continue
+        nums = [Num(f"{f.qualifier}", f.value, f.text, _lines(f.source)) for f in parts]
+        finding = compare_sum(rule_id, Num.of(total), nums, parts_label, total.unit, None,
+                              [total_metric, part_metric])
+        if finding:
+            yield finding
 
 
 def check_spending(record: Record) -> Iterator[Finding]:
@@ -255,29 +264,38 @@ def check_change_pct(record: Record) -> Iterator[Finding]:
                       [f.metric], round(computed, 4), f.change_pct, round(gap, 4), _lines(f.source))
 
 
+def _disagree(rule_id: str, a: Figure, b: Figure, name_a: str, name_b: str, unit: str) -> Finding | None:
+    h = group_half_unit([(a.text, a.value), (b.text, b.value)], a.unit or unit)
+    diff = b.value - a.value
+    if abs(diff) <= EPS:
+        return None
+    message = (
+        f"{name_a} 在第 {a.source.line} 行为 {shown(Num.of(a))}{a.unit}，"
+        f"{name_b} 在第 {b.source.line} 行为 {shown(Num.of(b))}{b.unit}"
+    )
+    severity = "note" if abs(diff) <= 2 * h + EPS else rule(rule_id).severity
+    return Finding(rule_id, severity, message, sorted({a.metric, b.metric}), a.value, b.value, round(diff, 6),
+                   _lines(a.source) + _lines(b.source))
+
+
 def check_repeats(record: Record) -> Iterator[Finding]:
-    """The same metric (and qualifier) stated twice with different values."""
+    """A figure restated in another section with another value; two metrics for one thing that differ."""
     unit = record.identity.unit or "万元"
-    groups: dict[tuple[str, str | None], list[Figure]] = {}
     for f in record.figures:
-        groups.setdefault((f.metric, f.qualifier), []).append(f)
-    for (metric, qualifier), figs in groups.items():
-        first = figs[0]
-        for other in figs[1:]:
-            h = group_half_unit([(first.text, first.value), (other.text, other.value)], first.unit or unit)
-            diff = other.value - first.value
-            if abs(diff) <= EPS:
-                continue
-            name = label(metric) or metric
-            if qualifier:
-                name += f"（{qualifier}）"
-            message = (
-                f"{name} 在第 {first.source.line} 行为 {shown(Num.of(first))}，"
-                f"在第 {other.source.line} 行为 {shown(Num.of(other))}"
-            )
-            severity = "note" if abs(diff) <= 2 * h + EPS else rule("repeated-figure").severity
-            yield Finding("repeated-figure", severity, message, [metric], first.value, other.value,
-                          round(diff, 6), _lines(first.source) + _lines(other.source))
+        if f.qualifier != RESTATED:
+            continue
+        base = next((g for g in record.figures if g.metric == f.metric and not g.qualifier), None)
+        if base is not None:
+            name = label(f.metric) or f.metric
+            finding = _disagree("repeated-figure", base, f, name, "又", unit)
+            if finding:
+                yield finding
+    for a_metric, b_metric in SAME_THING:
+        a, b = main(record, a_metric), main(record, b_metric)
+        if a is not None and b is not None:
+            finding = _disagree("repeated-figure", a, b, label(a_metric) or a_metric, label(b_metric) or b_metric, unit)
+            if finding:
+                yield finding
 
 
 def check_operating_costs(record: Record) -> Iterator[Finding]:
@@ -325,7 +343,8 @@ def check_classification(record: Record) -> Iterator[Finding]:
 def check_metric_ids(record: Record) -> Iterator[Finding]:
     """Figures whose metric id is not in data/metrics.csv."""
     known = metrics()
-    for metric in sorted({f.metric for f in record.figures} - set(known)):
+    # staff_* (编制/实有人数 by category) is an open family the parser names from the report's own categories
+    for metric in sorted({f.metric for f in record.figures if not f.metric.startswith("staff_")} - set(known)):
         lines = [f.source.line for f in record.figures if f.metric == metric]
         yield Finding("metric-unknown", "warning", f"指标 {metric} 不在 data/metrics.csv 中", [metric],
                       source_lines=lines)

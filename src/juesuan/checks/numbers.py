@@ -11,14 +11,17 @@ COUNT_UNITS = ("辆", "个", "人", "次", "批次", "人次", "台（套）", "
 
 def decimals(text: str | None, value: float | None = None) -> int:
     """Digits after the decimal point as printed (from the text, else from the shortest repr)."""
-    for candidate in (text, None if value is None else repr(float(value))):
-        if candidate:
-            m = re.search(r"\d(?:\.(\d+))?\s*%?\s*$", candidate.replace(",", "").strip())
-            if m:
-                return len(m.group(1) or "")
-            if "e" in candidate:
-                return 6
-    return 0
+    if text:
+        m = re.search(r"\d(?:\.(\d+))?\s*%?\s*$", text.replace(",", "").strip())
+        if m:
+            return len(m.group(1) or "")
+    if value is None:
+        return 0
+    # no printed text: the shortest repr, trailing zeros not counted (86.0 was printed “86”)
+    shortest = repr(float(value))
+    if "e" in shortest:
+        return 6
+    return len(shortest.split(".")[1].rstrip("0")) if "." in shortest else 0
 
 
 def half_unit(digits: int) -> float:

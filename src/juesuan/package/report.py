@@ -1,0 +1,197 @@
+"""One report's data package: datapackage.json plus a CSV and a JSON file per resource."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import __version__
+from ..checks import Finding, count_by_severity
+from ..checks.labels import metrics
+from ..checks.rules import RULES
+from ..record import Record
+from ..settings import LICENSE
+from . import resources as rows_of
+from . import schema
+from .write import csv_bytes, descriptor_bytes, json_bytes
+
+# Packages must be byte-identical for unchanged input, so `created` is not the build time but a
+# fixed reproducible-build epoch; the content is identified by the sources' sha256.
+CREATED = "1970-01-01T00:00:00Z"
+
+TITLES = {
+    "figures": ("数字", "报告所述的每一个数字，附原文行号和原句。"),
+    "spending_by_function": ("一般公共预算财政拨款支出决算具体情况", "按类、款、项列出的支出，附政府收支分类科目编码（能核实时）。"),
+    "spending_by_class": ("一般公共预算财政拨款支出决算结构", "各类支出的金额和所述占比。"),
+    "responsibilities": ("部门职责", "部门概况中列出的职责。"),
+    "subunits": ("二级预算单位", "纳入决算编制范围的下属单位。"),
+    "offices": ("内设机构", "部门的内设机构。"),
+    "notes": ("说明", "按主题保留的文字说明。"),
+    "glossary": ("名词解释", "报告第三部分的名词解释。"),
+    "performance_scores": ("绩效自评得分", "部门整体和项目的绩效自评得分。"),
+    "performance_indicators": ("绩效自评指标", "绩效自评表的每一行指标。"),
+    "tables": ("附件表格目录", "报告附件中的表格，每个表另存为 table-NN 资源。"),
+    "warnings": ("提取提示", "未能读取或需要注意的内容：提取程序从不猜测数字。"),
+    "checks": ("核对发现", "按决算模板的勾稽关系核对报告，列出对不上的地方；这是报告本身的问题，数字仍按原样发布。"),
+}
+
+
+@dataclass
+class Built:
+    """A package ready to write: its files, and what the catalog needs from it."""
+
+    name: str
+    files: dict[str, bytes]
+    descriptor: dict[str, Any]
+    tables: dict[str, tuple[list[dict], list[dict]]]  # resource → (fields, rows) for the catalog
+    findings: list[Finding]
+
+
+def region_text(record: Record) -> str:
+    ident = record.identity
+    return " ".join(p for p in (ident.province, ident.city, ident.district) if p)
+
+
+def title_of(record: Record) -> str:
+    ident = record.identity
+    year = f" {ident.fiscal_year}年度" if ident.fiscal_year else ""
+    return f"{ident.department or record.source_file.name}{year}{ident.kind or '决算'}"
+
+
+def metric_enum(records: list[Record]) -> list[str]:
+    """Known metric ids plus any a record uses (unknown ones are flagged by the metric-unknown check)."""
+    known = list(metrics())
+    extra = sorted({f.metric for r in records for f in r.figures} - set(known))
+    return known + extra
+
+
+def resource(name: str, fields: list[schema.Field], title: str, description: str,
+             primary_key: list[str] | None = None, foreign_keys: list[dict] | None = None) -> dict[str, Any]:
+    """A tabular resource descriptor for `<name>.csv` (its JSON twin is `<name>.json`)."""
+    table_schema: dict[str, Any] = {"fields": [f.descriptor() for f in fields]}
+    if primary_key:
+        table_schema["primaryKey"] = primary_key
+    if foreign_keys:
+        table_schema["foreignKeys"] = foreign_keys
+    return {
+        "name": name,
+        "type": "table",
+        "path": f"{name}.csv",
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": title,
+        "description": f"{description} {schema.ESCAPE_NOTE} 同样的数据见 {name}.json。",
+        "schema": table_schema,
+    }
+
+
+def build_report_package(record: Record, name: str, region_path: str, department_slug: str,
+                         findings: list[Finding]) -> Built:
+    """Everything one report's package holds, as bytes (nothing is written here)."""
+    ident = record.identity
+    unit = ident.unit
+    parts: list[tuple[str, list[schema.Field], list[dict], list[str] | None, list[dict] | None]] = []
+
+    def add(res: str, fields, rows, pk=("n",), fks=None) -> None:
+        parts.append((res, fields, rows, list(pk) if pk else None, fks))
+
+    add("figures", schema.figures(metric_enum([record]), unit), rows_of.figures(record))
+    add("spending_by_function", schema.spending_by_function(unit), rows_of.spending_by_function(record))
+    add("spending_by_class", schema.spending_by_class(unit), rows_of.spending_by_class(record))
+    add("responsibilities", schema.text_items("职责"), rows_of.text_items(record.responsibilities))
+    add("subunits", schema.text_items("单位"), rows_of.text_items(record.subunits))
+    add("offices", schema.text_items("机构"), rows_of.text_items(record.offices))
+    add("notes", schema.notes(), rows_of.notes(record))
+    add("glossary", schema.glossary(), rows_of.glossary(record))
+    add("performance_scores", schema.performance_scores(), rows_of.performance_scores(record))
+
+    table_rows, table_parts = [], []
+    for t in sorted(record.tables, key=lambda t: t.index):
+        res = rows_of.table_name(t.index)
+        header, numeric, grouped, body = rows_of.typed_table(t.header, t.rows)
+        table_rows.append({
+            "table_index": t.index, "resource": res, "title": t.title, "kind": t.kind, "rows": len(body),
+            "columns": len(header), "facts": dict(sorted(t.facts.items())) or None,
+            "source_line": t.source.line if t.source and t.source.line > 0 else None,
+            "source_page": t.source.page if t.source else None,
+        })
+        table_parts.append((res, schema.table_columns(header, numeric, grouped), body, t.title))
+
+    indicator_rows = rows_of.performance_indicators(record)
+    known_tables = {t["table_index"] for t in table_rows}
+    fks = None
+    if indicator_rows and all(r["table_index"] in known_tables for r in indicator_rows):
+        fks = [{"fields": ["table_index"], "reference": {"resource": "tables", "fields": ["table_index"]}}]
+    add("performance_indicators", schema.performance_indicators(), indicator_rows, fks=fks)
+    add("tables", schema.tables_index(), table_rows, pk=("table_index",))
+    add("warnings", schema.warnings(), rows_of.warnings(record))
+    add("checks", schema.checks([r.id for r in RULES]), rows_of.checks(findings))
+
+    files: dict[str, bytes] = {}
+    descriptors: list[dict] = []
+    catalog_tables: dict[str, tuple[list[dict], list[dict]]] = {}
+    for res, fields, rows, pk, fk in parts:
+        title, description = TITLES[res]
+        d = resource(res, fields, title, description, pk, fk)
+        descriptors.append(d)
+        field_descriptors = d["schema"]["fields"]
+        files[f"{res}.csv"] = csv_bytes(field_descriptors, rows)
+        files[f"{res}.json"] = json_bytes(field_descriptors, rows)
+        catalog_tables[res] = (field_descriptors, rows)
+    for res, fields, rows, table_title in table_parts:
+        d = resource(res, fields, table_title or f"附件表格 {res}", "报告附件中的表格，单元格按报告原样；整列为数字时类型为 number。")
+        descriptors.append(d)
+        files[f"{res}.csv"] = csv_bytes(d["schema"]["fields"], rows)
+        files[f"{res}.json"] = json_bytes(d["schema"]["fields"], rows)
+
+    counts = count_by_severity(findings)
+    source = record.source_file
+    descriptor: dict[str, Any] = {
+        "name": name,
+        "title": title_of(record),
+        "description": (
+            f"{region_text(record)} {ident.department or ''} {ident.fiscal_year or ''}年度{ident.kind or '决算'}"
+            "公开说明中的数字、支出明细、附件表格和核对发现，每个数字附原文行号。"
+        ).strip(),
+        "version": __version__,
+        "created": CREATED,
+        "licenses": [dict(LICENSE)],
+        "sources": [_source(record)],
+        "keywords": [k for k in ("部门决算" if ident.kind != "单位决算" else "单位决算", ident.department,
+                                 ident.province, ident.city, ident.district) if k],
+        "resources": descriptors,
+        "juesuan": {
+            "department": ident.department,
+            "short_names": list(ident.short_names),
+            "province": ident.province,
+            "city": ident.city,
+            "district": ident.district,
+            "region": region_text(record),
+            "region_path": region_path,
+            "department_slug": department_slug,
+            "fiscal_year": ident.fiscal_year,
+            "kind": ident.kind,
+            "unit": ident.unit,
+            "source_file": source.name,
+            "sha256": source.sha256,
+            "source_url": source.source_url,
+            "format": source.format,
+            "encoding": source.encoding,
+            "findings": counts,
+            "record_version": record.version,
+            "juesuan_version": __version__,
+        },
+    }
+    files["datapackage.json"] = descriptor_bytes(descriptor)
+    return Built(name, files, descriptor, catalog_tables, findings)
+
+
+def _source(record: Record) -> dict[str, Any]:
+    source = record.source_file
+    out: dict[str, Any] = {"title": source.name}
+    if source.source_url:
+        out["path"] = source.source_url
+    out["sha256"] = source.sha256
+    return out
