@@ -20,7 +20,7 @@ from .sections import missing_sections, split_parts
 from .sink import warn
 
 # Words only a final-accounts report uses, and the generic words it shares with other texts.
-_MARKERS = ("决算", "财政拨款", "三公")
+_MARKERS = ("决算", "财政拨款", "三公", "政府采购", "公务用车", "公务接待", "因公出国", "绩效自评", "机关运行经费")
 _GENERIC = ("收入", "支出", "收、支", "预算", "总计", "合计")
 _AMOUNT = re.compile(r"\d\s*(?:万元|元)")
 
