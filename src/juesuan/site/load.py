@@ -1,0 +1,226 @@
+"""Read `datapackages/` (the only input of the site) into plain objects.
+
+Reads each package's `datapackage.json` and the JSON twin of every resource (falling back to
+the CSV). Fields the contract may not fill yet are read defensively: missing → not shown.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CATALOG = "catalog"
+
+
+@dataclass
+class Resource:
+    """One resource of a package: its descriptor, rows and files on disk."""
+
+    name: str
+    descriptor: dict[str, Any]
+    rows: list[dict[str, Any]]
+    csv_path: Path | None
+    json_path: Path | None
+
+
+@dataclass
+class Package:
+    """One data package (a report, or the catalog)."""
+
+    slug: str
+    path: Path
+    descriptor: dict[str, Any]
+    resources: dict[str, Resource] = field(default_factory=dict)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        m = self.descriptor.get("juesuan")
+        return m if isinstance(m, dict) else {}
+
+    def rows(self, name: str) -> list[dict[str, Any]]:
+        r = self.resources.get(name)
+        return r.rows if r else []
+
+    # Identity, with fallbacks so a sparse package still gets a page.
+    @property
+    def department(self) -> str:
+        return str(self.meta.get("department") or self.descriptor.get("title") or self.slug)
+
+    @property
+    def year(self) -> int | None:
+        y = self.meta.get("fiscal_year")
+        try:
+            return int(y) if y is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def region_parts(self) -> list[str]:
+        return [str(self.meta[k]) for k in ("province", "city", "district") if self.meta.get(k)]
+
+    @property
+    def region(self) -> str:
+        return " ".join(self.region_parts) or "（地区未知）"
+
+    @property
+    def unit(self) -> str:
+        return str(self.meta.get("unit") or "万元")
+
+    @property
+    def region_path(self) -> str:
+        return _path_slug(self.meta.get("region_path"), "unknown-region", allow_slash=True)
+
+    @property
+    def department_slug(self) -> str:
+        return _path_slug(self.meta.get("department_slug"), _path_slug(self.slug, "report"))
+
+    @property
+    def department_dir(self) -> str:
+        return f"{self.region_path}/{self.department_slug}"
+
+    @property
+    def page_dir(self) -> str:
+        return f"{self.department_dir}/{self.year if self.year is not None else 'unknown-year'}"
+
+    def figure(self, metric: str) -> dict[str, Any] | None:
+        """The first row of `figures` for this metric, preferring rows without a qualifier."""
+        rows = [r for r in self.rows("figures") if r.get("metric") == metric and number(r.get("value")) is not None]
+        plain = [r for r in rows if not r.get("qualifier")]
+        return (plain or rows or [None])[0]
+
+    def value(self, metric: str) -> float | None:
+        f = self.figure(metric)
+        return number(f.get("value")) if f else None
+
+    def value_wan(self, metric: str) -> float | None:
+        """The value in 万元 (for comparisons across reports printed in different units)."""
+        v = self.value(metric)
+        f = self.figure(metric)
+        if v is None or f is None:
+            return None
+        unit = str(f.get("unit") or self.unit)
+        if unit == "元":
+            return v / 10000
+        if unit == "万元":
+            return v
+        return None
+
+    @property
+    def findings(self) -> dict[str, int]:
+        f = self.meta.get("findings")
+        out = {"error": 0, "warning": 0, "note": 0}
+        if isinstance(f, dict):
+            for k in out:
+                out[k] = int(number(f.get(k)) or 0)
+        elif self.rows("checks"):
+            for r in self.rows("checks"):
+                sev = str(r.get("severity") or "note")
+                out[sev if sev in out else "note"] += 1
+        return out
+
+
+def _path_slug(value: Any, default: str, allow_slash: bool = False) -> str:
+    """A safe URL path piece: ASCII letters, digits, `-` `_` `.` (and `/` between pieces)."""
+    if not value or not isinstance(value, str):
+        return default
+    pieces = value.split("/") if allow_slash else [value]
+    clean = []
+    for p in pieces:
+        p = re.sub(r"[^a-z0-9_.-]+", "-", p.lower()).strip("-.")
+        if p:
+            clean.append(p)
+    return "/".join(clean) or default
+
+
+def number(value: Any) -> float | None:
+    """A float from a JSON number or CSV text; empty or unreadable → None."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def _read_rows(json_path: Path | None, csv_path: Path | None) -> list[dict[str, Any]]:
+    if json_path and json_path.is_file():
+        data = json.loads(json_path.read_text(encoding="utf-8-sig"))
+        if isinstance(data, list):
+            return [r for r in data if isinstance(r, dict)]
+        if isinstance(data, dict) and isinstance(data.get("data"), list):
+            return [r for r in data["data"] if isinstance(r, dict)]
+        return []
+    if csv_path and csv_path.is_file():
+        with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+    return []
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load_package(path: Path) -> Package:
+    """Read one package folder (its datapackage.json and every resource)."""
+    descriptor = json.loads((path / "datapackage.json").read_text(encoding="utf-8-sig"))
+    if not isinstance(descriptor, dict):
+        raise ValueError(f"{path}/datapackage.json is not a JSON object")
+    pkg = Package(slug=path.name, path=path, descriptor=descriptor)
+    for res in descriptor.get("resources") or []:
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
+            continue
+        rel = res.get("path")
+        csv_path = path / rel if isinstance(rel, str) and rel.endswith(".csv") else None
+        if csv_path is not None and not _inside(csv_path, path):
+            csv_path = None  # a path leaving the package folder is ignored
+        json_path = csv_path.with_suffix(".json") if csv_path else None
+        pkg.resources[res["name"]] = Resource(
+            name=res["name"], descriptor=res, rows=_read_rows(json_path, csv_path),
+            csv_path=csv_path if csv_path and csv_path.is_file() else None,
+            json_path=json_path if json_path and json_path.is_file() else None,
+        )
+    return pkg
+
+
+@dataclass
+class Packages:
+    """All packages of a build: the reports (sorted) and the catalog, if any."""
+
+    root: Path
+    reports: list[Package]
+    catalog: Package | None
+
+
+def load_packages(root: Path) -> Packages:
+    """Every `<slug>/datapackage.json` under root; `catalog/` kept apart."""
+    root = Path(root)
+    if not root.is_dir():
+        from ..errors import JuesuanError
+
+        raise JuesuanError(f"no data packages folder at {root}/: run `juesuan package` (or `juesuan build`) first")
+    reports: list[Package] = []
+    catalog = None
+    for d in sorted(p for p in root.iterdir() if (p / "datapackage.json").is_file()):
+        pkg = load_package(d)
+        if d.name == CATALOG:
+            catalog = pkg
+        else:
+            reports.append(pkg)
+    # Two packages claiming the same page: keep the first, the later one gets its slug as page.
+    seen: set[str] = set()
+    for p in reports:
+        if p.page_dir in seen:
+            p.descriptor.setdefault("juesuan", {})["department_slug"] = p.slug
+        seen.add(p.page_dir)
+    reports.sort(key=lambda p: (p.region_path, p.department_slug, p.year or 0))
+    return Packages(root=root, reports=reports, catalog=catalog)
