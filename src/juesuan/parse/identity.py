@@ -25,6 +25,8 @@ SHORT_NAME = re.compile(rf"(?:^|(?<=[，。；：:、\s（）]))(?P<name>[市区
 REGION = re.compile(rf"^(?P<province>[{CJK}]{{2,7}}?省)?(?P<city>[{CJK}]{{2,7}}?(?:市|州|盟))?(?P<district>[{CJK}]{{1,6}}?[区县旗])?")
 YEAR_KIND = re.compile(r"(?P<year>20\d{2})\s*年度?\s*(?P<kind>部门决算|单位决算)")
 SUBUNITS = re.compile(rf"下(?:属|设)(?:二级)?(?:预算)?单位\s*(?P<n>{NUM})\s*个|(?P<none>无下属(?:二级)?(?:预算)?单位)")
+_SHORT_HINT = re.compile(r"[市区县州][\u4e00-\u9fff]{2,10}?(?:局|委|办|科协|协会|联合会)")
+_NAME_HINT = re.compile(r"下属|下设|机关运行经费|政府采购支出|共有车辆|部门整体|一级预算单位|决算编制范围")
 MONEY = re.compile(rf"{NUM}\s*(?P<unit>万元|元)")
 
 
@@ -65,7 +67,7 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
     subunits: tuple[int, Paragraph] | None = None
     for para in paragraphs:
         text = para.text
-        for m in NAME_BEFORE.finditer(text):
+        for m in (NAME_BEFORE.finditer(text) if _NAME_HINT.search(text) else ()):
             name = m.group("name")
             target = short if _is_short(name) else full
             target[name] += 1
@@ -81,7 +83,7 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
             if m:
                 subunits = (0 if m.group("none") else int(float(m.group("n"))), para)
     for block in document.blocks:
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and _SHORT_HINT.search(block.text):
             for m in SHORT_NAME.finditer(block.text):
                 short[m.group("name")] += 1
     # The part 2 heading states year and kind even when it is the only place.

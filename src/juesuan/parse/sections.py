@@ -36,6 +36,7 @@ class Part:
     title: str  # heading text after 第X部分 (may be empty)
     heading_line: int | None  # None when the part was not announced by a heading
     blocks: list[Block] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # text_paragraphs results
 
 
 def split_parts(document: Document) -> dict[int, Part]:
@@ -129,8 +130,15 @@ class TextParagraph:
     is_heading: bool
 
 
-def text_paragraphs(parts: dict[int, Part], numbers: tuple[int, ...] = TEXT_PARTS) -> Iterator[TextParagraph]:
-    """Paragraphs of the given parts in order, each with its section topic."""
+def text_paragraphs(parts: dict[int, Part], numbers: tuple[int, ...] = TEXT_PARTS) -> list[TextParagraph]:
+    """Paragraphs of the given parts in order, each with its section topic (computed once)."""
+    cache = parts[min(parts)].cache if parts else {}
+    if numbers not in cache:
+        cache[numbers] = list(_text_paragraphs(parts, numbers))
+    return cache[numbers]
+
+
+def _text_paragraphs(parts: dict[int, Part], numbers: tuple[int, ...]) -> Iterator[TextParagraph]:
     for number in sorted(parts):
         if number not in numbers:
             continue

@@ -31,6 +31,7 @@ GB_COMPLETION = re.compile(
 )
 # Paragraphs of 类/款/项 line items belong to spending.py.
 LINE_ITEM_MARK = re.compile(r"[（(]\d*(?:款|项目?)[）)]")
+_MONEY_OR_PCT = re.compile(r"\d\s*(?:万元|元|%)|决算数?为\s*\d")
 YEAR = re.compile(r"^\d{4}$")
 # Sections whose every money numeral should be a metric (else: unread_figure).
 TOTALS_TOPICS = {"overall", "income", "expenditure", "fiscal", "gb_overall", "gb_basic", "fund", "state_capital", "operating", "procurement"}
@@ -55,7 +56,7 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
     unit = record.identity.unit
     for tp in text_paragraphs(parts):
         text = tp.paragraph.text
-        if tp.is_heading or not NUM_RE.search(text) or LINE_ITEM_MARK.search(text):
+        if tp.is_heading or not _MONEY_OR_PCT.search(text) or LINE_ITEM_MARK.search(text):
             continue
         read_paragraph(tp, record, unit)
 
