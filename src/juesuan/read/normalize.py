@@ -25,6 +25,8 @@ for _cp in range(0xFF01, 0xFF5F):
         _TABLE[_cp] = chr(_cp - 0xFEE0)
 _TABLE.update({ord("("): "（", ord(")"): "）", ord(":"): "：", ord(";"): "；"})
 _TABLE.update({0x3000: " ", 0x00A0: " ", 0x2007: " ", 0x202F: " ", 0xFEFF: ""})
+# Middle dots (高校·企业): Word files use several look-alikes, PDF fonts map them to U+00B7.
+_TABLE.update({0x0387: "·", 0x2027: "·", 0x30FB: "·", 0xFF65: "·"})
 _TRANSLATE = str.maketrans(_TABLE)
 
 # Rule 4: thousands separators (ASCII or full-width comma) and spaces inside a number.

@@ -243,7 +243,7 @@ def _same_paragraph(prev: Line, line: Line, left: float, right: float) -> bool:
         return False
     if line.x0 > left + 0.8 * height:  # indented first line, or a centred heading
         return False
-    if prev.x1 + line.first_width < right - 1.0:
+    if prev.x1 + line.first_width < right - 0.5 * height:
         return False
     if prev.page == line.page and line.top - prev.bottom > 0.9 * height:  # paragraph spacing
         return False
