@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import ctypes
 import ctypes.util
-import io
 import json
 import math
 import os
@@ -43,9 +41,7 @@ def csv_bytes(fields: list[dict[str, Any]], rows: list[dict[str, Any]]) -> bytes
     """CSV, UTF-8 with BOM, '\\n' line endings; string cells formula-escaped, numbers as numbers."""
     names = [f["name"] for f in fields]
     types = {f["name"]: f["type"] for f in fields}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
+    lines = [_csv_line(names)]
     for row in rows:
         out = []
         for name in names:
@@ -58,8 +54,18 @@ def csv_bytes(fields: list[dict[str, Any]], rows: list[dict[str, Any]]) -> bytes
                 out.append(json.dumps(value, ensure_ascii=False, sort_keys=True))
             else:
                 out.append(escape_formula(str(value)))
-        writer.writerow(out)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        lines.append(_csv_line(out))
+    return ("\ufeff" + "".join(lines)).encode("utf-8")
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One CSV record ending in '\n'; cells with a comma, quote, CR or LF are quoted (RFC 4180)."""
+    out = []
+    for cell in cells:
+        if any(c in cell for c in ',"\r\n'):
+            cell = '"' + cell.replace('"', '""') + '"'
+        out.append(cell)
+    return ",".join(out) + "\n"
 
 
 def json_value(value: Any, ftype: str) -> Any:
