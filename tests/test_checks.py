@@ -264,6 +264,14 @@ def test_repeated_figure():
     assert findings(record, "repeated-figure", "warning")
 
 
+def test_basic_expenditure_stated_twice_when_all_spending_is_general_budget():
+    record = with_value(record_000(), "general_budget_basic_expenditure", "1736.06")
+    assert findings(record, "repeated-figure") == []  # 1892.07 ≠ 1890.5: other funds may differ
+    record = with_value(record, "general_budget_expenditure", "1892.07")
+    found = findings(record, "repeated-figure", "warning")
+    assert len(found) == 1 and "1746.06" in found[0].message and "1736.06" in found[0].message
+
+
 def test_operating_costs_only_without_subunits():
     assert findings(record_000(), "operating-costs") == []  # has sub-units: 149.01 ≠ 86.64 is expected
     record = copy.deepcopy(record_000())

@@ -290,7 +290,12 @@ def check_repeats(record: Record) -> Iterator[Finding]:
             finding = _disagree("repeated-figure", base, f, name, "又", unit)
             if finding:
                 yield finding
-    for a_metric, b_metric in SAME_THING:
+    pairs = list(SAME_THING)
+    total, gbe = main(record, "expenditure_total"), main(record, "general_budget_expenditure")
+    if total is not None and gbe is not None and abs(total.value - gbe.value) <= EPS:
+        # all spending is 一般公共预算财政拨款: its 基本支出 is the 基本支出 of the 支出 section
+        pairs.append(("expenditure_basic", "general_budget_basic_expenditure"))
+    for a_metric, b_metric in pairs:
         a, b = main(record, a_metric), main(record, b_metric)
         if a is not None and b is not None:
             finding = _disagree("repeated-figure", a, b, label(a_metric) or a_metric, label(b_metric) or b_metric, unit)

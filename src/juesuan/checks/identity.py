@@ -27,6 +27,15 @@ def is_short_for(short: str, full: str) -> bool:
     return True
 
 
+def _lines_mentioning(record: Record, name: str) -> list[int]:
+    """Lines of the record's quoted sentences that contain `name` (the record keeps no line for names)."""
+    sources = [f.source for f in record.figures] + [n.source for n in record.notes]
+    sources += [t.source for t in (*record.responsibilities, *record.subunits, *record.offices)]
+    sources += [g.source for g in record.glossary] + [p.source for p in record.performance_scores]
+    sources += list(record.identity.sources.values())
+    return sorted({s.line for s in sources if s is not None and s.text and name in s.text})
+
+
 def check_names(record: Record) -> Iterator[Finding]:
     ident = record.identity
     if not ident.department:
@@ -39,7 +48,6 @@ def check_names(record: Record) -> Iterator[Finding]:
         seen.add(name)
         if is_short_for(name, ident.department):
             continue
-        source = ident.sources.get(f"name:{other}") or ident.sources.get("department")
-        lines = [source.line] if source else []
+        lines = _lines_mentioning(record, other)
         message = f"部门全称为“{ident.department}”，报告中又称“{other}”，两者对不上"
         yield Finding("department-name", rule("department-name").severity, message, [], source_lines=lines)
