@@ -128,6 +128,15 @@ def test_failed_report_listed_and_others_packaged(tmp_path):
     assert reports[0]["expenditure_total"] == 1892.07 and reports[0]["three_public_total"] == 7.39
 
 
+def test_unpublishable_record_is_listed_not_fatal(tmp_path):
+    broken = other_record()
+    broken.figures[0].value = float("nan")  # a parser bug: never published as a number
+    summary = build([Outcome("reports/a.txt", rich_record()), Outcome("reports/b.txt", broken)], tmp_path)
+    assert summary.written == [SLUG_000]
+    rows = {r["file"]: r for r in json.loads((tmp_path / "catalog" / "build_report.json").read_text())}
+    assert rows["b.txt"]["status"] == "failed" and "internal error while packaging" in rows["b.txt"]["reason"]
+
+
 def test_duplicate_reports_name_both_files(tmp_path):
     twin = copy.deepcopy(rich_record())
     twin.source_file.sha256 = "c" * 64

@@ -115,11 +115,17 @@ def build_packages(
     for label, record in sorted(accepted, key=lambda lr: slugs[lr[0]]):
         ident = record.identity
         name = slugs[label]
-        findings = run_checks(record)
-        b = build_report_package(
-            record, name, region_path(ident.province, ident.city, ident.district),
-            department_slug(ident.department, ident.province, ident.city, ident.district), findings,
-        )
+        try:
+            findings = run_checks(record)
+            b = build_report_package(
+                record, name, region_path(ident.province, ident.city, ident.district),
+                department_slug(ident.department, ident.province, ident.city, ident.district), findings,
+            )
+        except Exception as e:  # a record the packager cannot handle must not stop the others
+            reason = f"internal error while packaging ({type(e).__name__}: {e}); please report it with the file"
+            summary.failed.append((label, reason))
+            build_rows.append({"file": label, "status": "failed", "package": None, "reason": reason})
+            continue
         write_package_dir(packages_dir, name, b.files, before_file)
         built.append((b, record))
         summary.written.append(name)
