@@ -124,6 +124,7 @@ def _layout(data: bytes, max_pages: int) -> Layout:
 def _child(conn, data: bytes, memory: int, max_pages: int) -> None:
     """Child entry point: limit memory, read the layout, send it (or the error) back."""
     try:
+        import pdfplumber  # noqa: F401  (imported before the limit: the limit is for the file)
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -133,7 +134,7 @@ def _child(conn, data: bytes, memory: int, max_pages: int) -> None:
         conn.send(("ok", _layout(data, max_pages)))
     except ReportError as e:
         conn.send(("error", e.reason))
-    except MemoryError:
+    except (MemoryError, ImportError):
         conn.send(("error", f"reading the PDF needed more than {memory // 2**20} MiB (PDF_MEMORY_BYTES)"))
     except Exception as e:  # pdfminer raises many types for damaged or encrypted files
         name = type(e).__name__
