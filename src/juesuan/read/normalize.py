@@ -28,6 +28,8 @@ _TABLE.update({0x3000: " ", 0x00A0: " ", 0x2007: " ", 0x202F: " ", 0xFEFF: ""})
 # Middle dots (高校·企业): Word files use several look-alikes, PDF fonts map them to U+00B7.
 _TABLE.update({0x0387: "·", 0x2027: "·", 0x30FB: "·", 0xFF65: "·"})
 _TRANSLATE = str.maketrans(_TABLE)
+# str.translate is slow on CJK text: run it only on strings that hold a character to map.
+_NEEDS_TRANSLATE = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
 
 # Rule 4: thousands separators (ASCII or full-width comma) and spaces inside a number.
 _THOUSANDS = re.compile(r"(?<![\d.,，])\d{1,3}(?:[,，]\d{3})+(?![\d])(?![,，]\d)")
@@ -79,7 +81,8 @@ def normalize_text(s: str, t2s: bool | None = None) -> str:
         t2s = has_traditional(s)
     if t2s:
         s = _t2s().convert(s)
-    s = s.translate(_TRANSLATE)
+    if _NEEDS_TRANSLATE.search(s):
+        s = s.translate(_TRANSLATE)
     if "：//" in s:
         s = s.replace("：//", "://")
     s = " ".join(s.split())
