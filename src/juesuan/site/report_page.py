@@ -377,15 +377,35 @@ def header(pkg: Package, here: str) -> str:
                f'<dl class="js-meta">{dl}</dl>')
 
 
+def search_tags(pkg: Package, limit: int = 80) -> list[str]:
+    """Search-only tags (not shown: the tags plugin is off): names, short names, 项 names, 三公经费.
+
+    Material's search splits a Chinese query into the longest indexed terms shorter than the
+    query, so each word also goes in without its last character: a query for 市科技局 then
+    becomes 市科技* and finds the pages tagged with it, not every page with 市.
+    """
+    words = [pkg.department] + [s for s in (pkg.meta.get("short_names") or []) if isinstance(s, str)]
+    words += [str(r.get("xiang_name") or "") for r in pkg.rows("spending_by_function")]
+    if pkg.figure("three_public_total"):
+        words.append("三公经费")
+    out: list[str] = []
+    for w in words:
+        w = safe.title(w, 40).replace(" ", "")
+        for t in (w, w[:-1]):
+            if len(t) >= 2 and t not in out:
+                out.append(t)
+    return out[:limit]
+
+
 def report_page(pkg: Package, site_url: str = "") -> str:
     """Markdown (mostly raw HTML blocks) of a report page at `<region>/<dept>/<year>/index.md`."""
     here = pkg.page_dir + "/"
     lines = Lines()
     cid = "jc-" + re.sub(r"[^a-z0-9-]", "-", pkg.slug.lower())[:60]
-    tags = [pkg.department] + [s for s in (pkg.meta.get("short_names") or []) if isinstance(s, str)]
+    tags = search_tags(pkg)
     page_title = safe.yaml_string(safe.title(f"{pkg.department} {pkg.year or ''}"))
     front = ("---\n" f"title: {page_title}\n"
-             "tags:\n" + "".join(f"  - {safe.yaml_string(safe.title(t, 60))}\n" for t in tags[:6])
+             "tags:\n" + "".join(f"  - {safe.yaml_string(t)}\n" for t in tags)
              + "---\n")
     parts = [front, header(pkg, here), "## 关键数字 {#key-figures}\n", raw(cards(pkg, lines)), "## 图表 {#charts}\n", chart_section(pkg, here, lines, cid)]
     sections = [

@@ -74,6 +74,7 @@
       var old = echarts.getInstanceByDom(el);
       if (old) old.dispose();
       var chart = echarts.init(el, dark() ? "dark" : null, { renderer: "canvas" });
+      el.dataset.theme = dark() ? "dark" : "light";
       chart.setOption(filtered(el, prepare(option, el.dataset.unit || "")));
       live.push(chart);
     });
