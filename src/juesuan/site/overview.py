@@ -196,7 +196,7 @@ def downloads_page(pk: Packages) -> str:
     out = ["---\ntitle: 下载\n---\n\n# 下载数据\n\n"
            "所有数据以 [Frictionless 数据包](https://datapackage.org/) 发布：每份报告一个数据包，外加汇总全部报告的目录包。"
            "CSV 为带 BOM 的 UTF-8（Excel 可直接打开），以 `= + - @` 开头的文字单元格前加了 `'`，JSON 保留原文。"
-           "字段说明见[数据字典](../data-dictionary/)。许可：CC BY 4.0。\n"]
+           "字段说明见[数据字典](data-dictionary.md)。许可：CC BY 4.0。\n"]
     if pk.catalog:
         rows = []
         for name, res in pk.catalog.resources.items():
