@@ -159,3 +159,23 @@ def test_traditional_and_full_width_input_parses_like_simplified():
     simplified = parse("２０２２年度收、支總計１，９１１．５３萬元。與2021年相比，收、支總計各減少156.01萬元，下降7.55％。", normalise=True)
     f = fig(simplified, "grand_total_income")
     assert (f.text, f.value, f.unit, f.change, f.change_pct) == ("1911.53", 1911.53, "万元", -156.01, -7.55)
+
+
+def test_comma_that_may_be_a_thousands_separator_or_a_list_is_not_read():
+    r = parse(
+        "2022年度收、支总计各是120,130万元。",
+        "2022年本年收入合计1,234万元，其中：一般公共预算财政拨款收入1,234万元，占100%。",
+        normalise=True,
+    )
+    # “各是A,B” expects two amounts, so there the comma separates them
+    assert (fig(r, "grand_total_income").value, fig(r, "grand_total_expenditure").value) == (120, 130)
+    # “合计1,234万元” is ambiguous: neither 1 nor 234 nor 1234 is published
+    assert r.figure("income_total") is None and r.figure("income_general_budget") is None
+    unread = [w for w in r.warnings if w.code == "unread_figure"]
+    assert any("1,234万元" in w.message and w.source.line == 2 for w in unread)
+
+
+def test_thousands_separator_with_decimals_is_read():
+    r = parse("2022年本年收入合计1,234.56万元，其中：一般公共预算财政拨款收入1,234.56万元，占100%。", normalise=True)
+    assert fig(r, "income_total").value == 1234.56
+    assert fig(r, "income_total").text == "1234.56"

@@ -52,12 +52,16 @@ def test_rule3_canonical_chinese_punctuation(raw, expected):
     [
         ("1,234.56万元", "1234.56万元"),
         ("1,234,567元", "1234567元"),
-        ("591，230", "591230"),
         ("¥519,600.00", "¥519600.00"),
         ("1 911.53万元", "1911.53万元"),
         ("为1911. 53万元", "为1911.53万元"),
         # not thousands groups: left alone
         ("1,2345", "1,2345"),
+        # a full-width comma separates list items in Chinese text (seed 004: 591 企业，230 高企)
+        ("591，230", "591，230"),
+        # one group without decimals is ambiguous (“各是A,B万元” lists two amounts): left alone
+        ("各是120,130万元", "各是120,130万元"),
+        ("收、支总计各是1911.53,1892.07万元", "收、支总计各是1911.53,1892.07万元"),
         ("表1 2022年", "表1 2022年"),
         ("1. 2022年收入", "1. 2022年收入"),
         ("共12个，3个", "共12个，3个"),

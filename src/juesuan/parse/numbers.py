@@ -6,9 +6,12 @@ import re
 
 # A numeral not glued to other digits: "1911.53", "0.00", "100". Thousands separators are
 # removed by the readers (docs/developers/text-normalisation.md); a stray "," inside a
-# number would make two numerals, which the parser then treats as unreadable.
-NUM = r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])"
+# number would make two numerals; a numeral glued to ",ddd" (“1,234万元”, where the reader
+# could not tell thousands from a list) is not read at all: the sentence is reported instead.
+NUM = r"(?<![\d.])(?<!\d,)\d+(?:\.\d+)?(?![\d.])(?!,\d)"
 NUM_RE = re.compile(NUM)
+# In “各是A,B万元” two numerals are expected, so a comma between them separates a list.
+NUM_IN_LIST = r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])"
 
 # Money units as printed. "万元万元" (a slip seen in reports) is read as 万元 and flagged.
 MONEY_UNIT = r"万元|元"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .numbers import MONEY_UNIT, NOT_COUNT, NUM
+from .numbers import MONEY_UNIT, NOT_COUNT, NUM, NUM_IN_LIST
 
 L = r"[（(]"  # opening bracket, full or half width
 R = r"[）)]"
@@ -77,8 +77,8 @@ MONEY_MENTION = re.compile(
 
 # “收、支总计各是A,B万元”: income and expenditure differ.
 GRAND_PAIR = re.compile(
-    rf"(?P<fiscal>财政拨款)?收入?、\s*支出?总计(?:分别|各)(?:是|为)\s*(?P<a>{NUM})\s*(?P<ua>{MONEY_UNIT})?\s*"
-    rf"[,，、和及]\s*(?P<b>{NUM})\s*(?P<ub>{MONEY_UNIT})?"
+    rf"(?P<fiscal>财政拨款)?收入?、\s*支出?总计(?:分别|各)(?:是|为)\s*(?P<a>{NUM_IN_LIST})\s*(?P<ua>{MONEY_UNIT})?\s*"
+    rf"[,，、和及]\s*(?P<b>{NUM_IN_LIST})\s*(?P<ub>{MONEY_UNIT})?"
 )
 
 

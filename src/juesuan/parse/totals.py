@@ -274,8 +274,22 @@ def _read_reasons(text: str, spans, reading: list[Mention], changed: list[Mentio
                     r.figure.reason = reason
 
 
+# “合计1,234万元”: the readers leave a lone comma group alone (it may be a list, “各是120,130万元”).
+_AMBIGUOUS_GROUPS = re.compile(rf"(?<![\d.])\d{{1,3}}[,，]\d{{3}}(?![\d.,，])\s*(?:{P.MONEY_UNIT})")
+
+
 def _flag_leftover_numbers(record: Record, tp: TextParagraph, text: str, spans, reading: list[Mention]) -> None:
     """A sentence of the totals sections whose money numeral nobody read."""
+    for m in _AMBIGUOUS_GROUPS.finditer(text):
+        if any(r.start <= m.start() < r.end for r in reading):
+            continue
+        i = _sentence_at(spans, m.start())
+        warn(
+            record,
+            "unread_figure",
+            f"“{m.group(0)}”: the comma may separate thousands or two numbers; not read",
+            source_of(tp.paragraph, text[spans[i][0] : spans[i][1]].strip()),
+        )
     if tp.topic not in TOTALS_TOPICS:
         return
     covered = [(r.start, r.end) for r in reading]

@@ -31,8 +31,10 @@ _TRANSLATE = str.maketrans(_TABLE)
 # str.translate is slow on CJK text: run it only on strings that hold a character to map.
 _NEEDS_TRANSLATE = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
 
-# Rule 4: thousands separators (ASCII or full-width comma) and spaces inside a number.
-_THOUSANDS = re.compile(r"(?<![\d.,，])\d{1,3}(?:[,，]\d{3})+(?![\d])(?![,，]\d)")
+# Rule 4: thousands separators and spaces inside a number, only where the grouping is
+# unambiguous: a decimal part follows (1,234.56; １，９１１．５３) or there are two or more groups
+# (1,234,567). "591，230" (two counts) and "各是120,130万元" (two amounts) are lists, not numbers.
+_THOUSANDS = re.compile(r"(?<![\d.,，])\d{1,3}(?:(?:[,，]\d{3})+\.\d+|(?:[,，]\d{3}){2,}(?![\d.]))(?![,，]\d)")
 _GROUP_SEP = re.compile(r"[,，]")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d])")
 # "1911. 53" → "1911.53"; not at the start of a paragraph, where "1. 2022年…" is a numbered item.
