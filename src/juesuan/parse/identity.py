@@ -61,6 +61,7 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
     # Load inputs: names, year, kind, unit, sub-units, in one pass over the running text.
     full: Counter[str] = Counter()
     first_seen: dict[str, Paragraph] = {}
+    named: set[str] = set()  # names printed before a template phrase (“X2022年度部门决算…”)
     short: Counter[str] = Counter()
     year_kind: tuple[int, str, Paragraph] | None = None
     units: Counter[str] = Counter()
@@ -72,6 +73,7 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
             target = short if _is_short(name) else full
             target[name] += 1
             first_seen.setdefault(name, para)
+            named.add(name)
         if year_kind is None or PART_HEADING.match(text):
             m = YEAR_KIND.search(text)
             if m and (year_kind is None or PART_HEADING.match(text)):
@@ -86,6 +88,7 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
         if isinstance(block, Paragraph) and _SHORT_HINT.search(block.text):
             for m in SHORT_NAME.finditer(block.text):
                 short[m.group("name")] += 1
+                first_seen.setdefault(m.group("name"), block)
     # The part 2 heading states year and kind even when it is the only place.
     heading = parts.get(2)
     if heading is not None and heading.heading_line is not None:
@@ -102,8 +105,12 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
         ident.other_names = sorted(set(ident.other_names) | set(others))
     known = ident.department or ""
     ident.short_names = sorted(
-        n for n, c in short.items() if n in first_seen or (c >= 2 and (not known or _abbreviates(n, known)))
+        n for n, c in short.items() if n in named or (c >= 2 and (not known or _abbreviates(n, known)))
     )
+    # Where each name the report uses was first printed, so checks can point at it.
+    for name in (*ident.other_names, *ident.short_names):
+        if name in first_seen:
+            ident.sources.setdefault(f"name:{name}", source_of(first_seen[name]))
     if ident.department:
         region = REGION.match(ident.department)
         if region:
