@@ -532,6 +532,8 @@ def render_report(rng: random.Random, dep: Department, led: Ledger, prev: Ledger
     elif style.total_phrase == 1:
         opening, subj = f"{Y}收入、支出总计均为{xs}万元。", "收入、支出总计各"
     else:
+        # Two decimals here: "191,191" would read as one number with a thousands separator.
+        xs = fmt_amount(X, "2dp", "0.00")
         opening, subj = f"{Y}收、支总计各是{xs},{xs}万元。", "收、支总计各"
     clause, chg, chg_pct = change_clause(r, subj, X, PX, PY)
     r.add(f"{r.bm()}{section_number(r, 1)}收入支出决算总体情况说明")
