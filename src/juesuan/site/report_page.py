@@ -52,7 +52,22 @@ def file_name(path) -> str:
 
 def label(row: dict[str, Any]) -> str:
     m = str(row.get("metric") or "")
-    return str(row.get("label") or METRIC_LABELS.get(m) or m)
+    base = str(row.get("label") or METRIC_LABELS.get(m) or m)
+    q = row.get("qualifier")
+    q = QUALIFIER_LABELS.get(str(q), q) if q else q
+    return f"{base}（{q}）" if q and str(q) not in base else base
+
+
+QUALIFIER_LABELS = {"restated": "明细中所列"}
+
+
+def three_public_rows(pkg: Package) -> list[dict[str, Any]]:
+    """Every 三公 figure, qualified rows (vehicle types, restatements) included."""
+    return [r for r in pkg.rows("figures") if number(r.get("value")) is not None and
+            (r.get("metric") in THREE_PUBLIC_ALL or str(r.get("metric") or "").startswith("vehicles_"))]
+
+
+THREE_PUBLIC_TOPICS = set(THREE_PUBLIC_ALL)
 
 
 class Lines:
@@ -240,7 +255,7 @@ def text_list(pkg: Package, name: str, lines: Lines) -> str:
 def notes_html(pkg: Package, lines: Lines, topics: set[str] | None = None, exclude: set[str] | None = None) -> str:
     rows = [r for r in pkg.rows("notes")
             if (topics is None or str(r.get("topic")) in topics) and not (exclude and str(r.get("topic")) in exclude)]
-    out = "".join(f'<div class="js-note"><strong>{safe.text(TOPIC_LABELS.get(str(r.get("topic")), r.get("topic") or ""))}</strong> '
+    out = "".join(f'<div class="js-note"><strong>{safe.text(TOPIC_LABELS.get(str(r.get("topic"))) or METRIC_LABELS.get(str(r.get("topic"))) or r.get("topic") or "")}</strong> '
                   f'{lines.ref(r, "text")}<p>{safe.multiline(r.get("text"))}</p></div>' for r in rows)
     return raw(out) if out else ""
 
@@ -411,9 +426,10 @@ def report_page(pkg: Package, site_url: str = "") -> str:
     sections = [
         ("部门职责 {#responsibilities}", text_list(pkg, "responsibilities", lines)),
         ("机构设置与下属单位 {#units}", text_list(pkg, "subunits", lines) + text_list(pkg, "offices", lines)),
-        ("三公经费明细 {#three-public}", raw(figures_table(pkg, figure_rows(pkg, THREE_PUBLIC_ALL), lines)) if figure_rows(pkg, THREE_PUBLIC_ALL) else ""),
+        ("三公经费明细 {#three-public}", (raw(figures_table(pkg, three_public_rows(pkg), lines)) if three_public_rows(pkg) else "")
+         + notes_html(pkg, lines, topics=THREE_PUBLIC_TOPICS)),
         ("其他重要事项 {#other-matters}", (raw(figures_table(pkg, figure_rows(pkg, OTHER_MATTERS), lines)) if figure_rows(pkg, OTHER_MATTERS) else "")
-         + notes_html(pkg, lines)),
+         + notes_html(pkg, lines, exclude=THREE_PUBLIC_TOPICS)),
         ("预算绩效 {#performance}", performance(pkg, lines)),
         ("名词解释 {#glossary}", glossary(pkg, lines)),
         ("附件表格 {#annex}", annex_tables(pkg, lines)),
