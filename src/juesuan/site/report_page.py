@@ -364,7 +364,7 @@ def source_lines(lines: Lines) -> str:
         return ""
     items = "".join(f'<li id="L{n}" value="{n}"><span class="js-line-no">第{n}行</span> {safe.multiline(t)}</li>'
                     for n, t in sorted(lines.text.items()))
-    return raw(f'<ol class="js-source-lines">{items}</ol>')
+    return raw(f'<ol class="js-source-lines" data-search-exclude>{items}</ol>')
 
 
 def header(pkg: Package, here: str) -> str:
@@ -440,7 +440,7 @@ def report_page(pkg: Package, site_url: str = "") -> str:
     parts.append("## 检查发现 {#findings}\n" + findings(pkg, lines) + warnings(pkg, lines))
     figs = [r for r in pkg.rows("figures")]
     if figs:
-        parts.append("## 全部数字 {#all-figures}\n" + raw(figures_table(pkg, figs, lines)))
+        parts.append("## 全部数字 {#all-figures}\n" + raw('<div data-search-exclude>' + figures_table(pkg, figs, lines) + "</div>"))
     parts.append("## 下载与引用 {#downloads}\n" + downloads(pkg, here, site_url) + cite(pkg, here, site_url))
     src = source_lines(lines)
     if src:
