@@ -1,6 +1,6 @@
 """PDF reports with a text layer: text and drawn tables in page order, with page numbers.
 
-pdfminer has no timeout and can be made to eat memory, so the layout is read in a forked child
+pdfminer has no timeout and can be made to eat memory, so the layout is read in a child forked from a clean fork server
 process under a wall-clock limit and an address-space limit (settings.PDF_*). The child returns
 plain lines and table cells; joining lines into paragraphs happens here, in `assemble`, so it can
 be tested without a PDF.
@@ -9,6 +9,7 @@ be tested without a PDF.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -122,7 +123,10 @@ def _layout(data: bytes, max_pages: int) -> Layout:
 
 
 def _child(conn, data: bytes, memory: int, max_pages: int) -> None:
-    """Child entry point: limit memory, read the layout, send it (or the error) back."""
+    """Child entry point: limit memory, read the layout, send it (or the error) back.
+
+    Never prints a traceback: whatever happens, the parent gets one line or an exit code.
+    """
     try:
         import pdfplumber  # noqa: F401  (imported before the limit: the limit is for the file)
         import resource
@@ -130,28 +134,59 @@ def _child(conn, data: bytes, memory: int, max_pages: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     except (ImportError, ValueError, OSError):
         pass
+    too_big = f"reading the PDF needed more than {memory // 2**20} MiB (PDF_MEMORY_BYTES)"
     try:
-        conn.send(("ok", _layout(data, max_pages)))
-    except ReportError as e:
-        conn.send(("error", e.reason))
-    except (MemoryError, ImportError):
-        conn.send(("error", f"reading the PDF needed more than {memory // 2**20} MiB (PDF_MEMORY_BYTES)"))
-    except Exception as e:  # pdfminer raises many types for damaged or encrypted files
-        name = type(e).__name__
-        if "Password" in name or "Encrypt" in name:
-            conn.send(("error", "encrypted PDF: save an unprotected copy and try again"))
-        else:
-            conn.send(("error", f"damaged PDF ({name}: {str(e)[:120]}): re-download it or print it to a new PDF"))
-    finally:
+        try:
+            message = ("ok", _layout(data, max_pages))
+        except ReportError as e:
+            message = ("error", e.reason)
+        except Exception as e:  # pdfminer raises many types for damaged or encrypted files
+            name = type(e).__name__
+            if _caused_by(e, MemoryError):
+                message = ("error", too_big)
+            elif "Password" in name or "Encrypt" in name:
+                message = ("error", "encrypted PDF: save an unprotected copy and try again")
+            else:
+                message = ("error", f"damaged PDF ({name}: {str(e)[:120]}): re-download it or print it to a new PDF")
+        except MemoryError:
+            message = ("error", too_big)
+        conn.send(message)
         conn.close()
+    except BaseException:
+        os._exit(3)  # even sending failed (out of memory): the parent reports the exit code
+    os._exit(0)
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+def _context():
+    """Children come from a fork server: a small clean process with pdfplumber preloaded.
+
+    Forking the caller directly would hand the child the caller's heap (a test run or a batch
+    worker can hold hundreds of MiB of free arenas), so the memory limit would depend on who
+    called; a fork server makes it a limit on reading this one file, and is still fast.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pdfplumber"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 def read_layout(data: bytes, path: str, timeout: float | None = None, memory: int | None = None) -> Layout:
     """Run `_layout` in a child process with a wall-clock and memory limit."""
     timeout = settings.PDF_TIMEOUT_SECONDS if timeout is None else timeout
     memory = settings.PDF_MEMORY_BYTES if memory is None else memory
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
+    ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, data, memory, settings.PDF_MAX_PAGES))
     proc.daemon = False
