@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .errors import JuesuanError
-from .settings import PACKAGES_DIR, RECORDS_DIR, REPORTS_DIR, SITE_DIR
+from .settings import CACHE_DIR, PACKAGES_DIR, RECORD_CACHE, RECORDS_DIR, REPORTS_DIR, SITE_DIR
 
 
 class Context:
@@ -53,9 +53,27 @@ def _summary_line(outcome) -> str:
     )
 
 
-def run_extract(paths: list[Path], out: Path | None, jobs: int | None, debug: bool, quiet: bool = False):
-    """Extract records; print one line per report; return the outcomes."""
-    from .extract import extract_many, find_reports, write_record
+def cache_options(f):
+    """--cache-dir / --no-cache, shared by the commands that extract."""
+    f = click.option("--no-cache", is_flag=True,
+                     help="Re-read every report; neither use nor update the record cache.")(f)
+    f = click.option("--cache-dir", type=click.Path(path_type=Path), default=CACHE_DIR, show_default=True,
+                     help="Folder for incremental-build caches (records of unchanged reports are reused).")(f)
+    return f
+
+
+def _record_cache(cache_dir: Path, no_cache: bool) -> Path | None:
+    return None if no_cache else cache_dir / RECORD_CACHE
+
+
+# In quiet mode (package, build) a count every this many reports, when there are more.
+PROGRESS_EVERY = 500
+
+
+def run_extract(paths: list[Path], out: Path | None, jobs: int | None, debug: bool, quiet: bool = False,
+                cache_dir: Path | None = None):
+    """Extract records; print one line per report (quiet: failures and a count); return the outcomes."""
+    from .extract import extract_many, find_reports
 
     files = find_reports(paths)
     if not files:
@@ -64,18 +82,20 @@ def run_extract(paths: list[Path], out: Path | None, jobs: int | None, debug: bo
     if missing:
         _fail(f"no such file: {', '.join(missing)}")
 
+    seen = {"done": 0, "cached": 0}
+    every = PROGRESS_EVERY if quiet and len(files) > PROGRESS_EVERY else 0
+
     def show(outcome) -> None:
+        seen["done"] += 1
+        seen["cached"] += outcome.cached
         if not quiet or outcome.record is None:
             click.echo(_summary_line(outcome), err=outcome.record is None)
         if debug and outcome.detail:
             click.echo(outcome.detail, err=True)
+        if every and (seen["done"] % every == 0 or seen["done"] == len(files)):
+            click.echo(f"      {seen['done']} of {len(files)} reports ({seen['cached']} unchanged, from the cache)")
 
-    outcomes = extract_many(files, jobs=jobs, progress=show)
-    if out is not None:
-        for o in outcomes:
-            if o.record is not None:
-                write_record(o.record, out, Path(o.path).stem)
-    return outcomes
+    return extract_many(files, jobs=jobs, progress=show, cache_dir=cache_dir, out=out)
 
 
 @cli.command()
@@ -83,8 +103,10 @@ def run_extract(paths: list[Path], out: Path | None, jobs: int | None, debug: bo
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=RECORDS_DIR, show_default=True,
               help="Folder for the records (<report file stem>.json).")
 @click.option("-j", "--jobs", type=int, default=None, help="Parallel workers (default: one per core).")
+@cache_options
 @click.pass_obj
-def extract(obj: Context, reports: tuple[Path, ...], out: Path, jobs: int | None) -> None:
+def extract(obj: Context, reports: tuple[Path, ...], out: Path, jobs: int | None, cache_dir: Path,
+            no_cache: bool) -> None:
     """Read reports and write one JSON record per report.
 
     REPORTS are report files (.txt, .docx, .pdf) or folders holding them (default: reports/).
@@ -92,13 +114,17 @@ def extract(obj: Context, reports: tuple[Path, ...], out: Path, jobs: int | None
     the 类/款/项 line items, the 附件 tables and the warnings. A manifest.csv next to the
     reports can state department, region, year and source URL.
 
+    Records of reports that did not change since the last run (same file, same manifest row,
+    same juesuan code) come from the cache in --cache-dir; --no-cache re-reads everything.
+
     Exits 1 when no report could be read at all.
 
     \b
     Example:
       juesuan extract reports/*.txt -o build/records
     """
-    outcomes = run_extract(list(reports) or [REPORTS_DIR], out, jobs, obj.debug)
+    outcomes = run_extract(list(reports) or [REPORTS_DIR], out, jobs, obj.debug,
+                           cache_dir=_record_cache(cache_dir, no_cache))
     ok = sum(o.record is not None for o in outcomes)
     click.echo(f"{ok} of {len(outcomes)} reports extracted → {out}/")
     if ok == 0:
@@ -111,8 +137,10 @@ def extract(obj: Context, reports: tuple[Path, ...], out: Path, jobs: int | None
 @click.option("--packages", "packages_dir", type=click.Path(path_type=Path), default=PACKAGES_DIR, show_default=True,
               help="Folder to write the data packages into.")
 @click.option("-j", "--jobs", type=int, default=None, help="Parallel workers for extraction.")
+@cache_options
 @click.pass_obj
-def package(obj: Context, reports_dir: Path, packages_dir: Path, jobs: int | None) -> None:
+def package(obj: Context, reports_dir: Path, packages_dir: Path, jobs: int | None, cache_dir: Path,
+            no_cache: bool) -> None:
     """Extract every report and write its Frictionless data package, plus the catalog.
 
     Writes datapackages/<slug>/ (datapackage.json, one CSV and one JSON per resource) for
@@ -125,7 +153,8 @@ def package(obj: Context, reports_dir: Path, packages_dir: Path, jobs: int | Non
     """
     from .package import build_packages
 
-    outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True)
+    outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True,
+                           cache_dir=_record_cache(cache_dir, no_cache))
     summary = build_packages(outcomes, packages_dir, reports_root=reports_dir)
     click.echo(summary.describe())
 
@@ -197,9 +226,10 @@ def serve(obj: Context, packages_dir: Path, port: int) -> None:
 @click.option("--no-site", is_flag=True, help="Stop after packaging and validation.")
 @click.option("--timings", type=click.Path(path_type=Path), default=None,
               help="Also write the seconds each stage took to this JSON file (used by scripts/bench.py).")
+@cache_options
 @click.pass_obj
 def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, jobs: int | None, no_site: bool,
-          timings: Path | None) -> None:
+          timings: Path | None, cache_dir: Path, no_cache: bool) -> None:
     """Everything: extract → package → validate → site.
 
     Prints each stage with the seconds it took, then a summary: how many reports were
@@ -227,7 +257,8 @@ def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, j
         click.echo(f"      {name}: {seconds[name]:.1f} s")
 
     mark = stage("extract", f"[1/4] extract  {reports_dir}/")
-    outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True)
+    outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True,
+                           cache_dir=_record_cache(cache_dir, no_cache))
     done(mark)
     mark = stage("package", f"[2/4] package  → {packages_dir}/")
     summary = build_packages(outcomes, packages_dir, reports_root=reports_dir)

@@ -1,18 +1,26 @@
-"""Stage 1: report files → records. One broken report never stops the others."""
+"""Stage 1: report files → records. One broken report never stops the others.
+
+Records are cached by (report bytes, manifest row, code fingerprint) under
+build/cache/records/, so a rebuild only re-reads the reports that changed. Failures are never
+cached: a bad file is re-tried, and named, on every run.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import traceback
+import typing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import JuesuanError, ReportError
 from .manifest import ManifestEntry, find_manifest, load_manifest
 from .record import Record
-from .settings import REPORT_SUFFIXES
+from .settings import MAX_REPORT_BYTES, REPORT_SUFFIXES
 
 
 @dataclass
@@ -23,6 +31,7 @@ class Outcome:
     record: Record | None = None
     error: str | None = None  # one line, says what is wrong and what to do
     detail: str | None = None  # traceback for unexpected failures (shown with --debug)
+    cached: bool = False  # the record came from the record cache
 
 
 def find_reports(paths: Iterable[Path]) -> list[Path]:
@@ -70,35 +79,280 @@ def manifest_for(paths: list[Path]) -> dict[str, ManifestEntry]:
     return entries
 
 
+# ----------------------------------------------------------------------------------------------
+# Records as JSON, fast: `dataclasses.asdict` deep-copies and `Record.from_dict` re-reads type
+# hints for every object (~4 ms and ~45 ms per record); these give equal results in well under
+# a millisecond, so cached records and records sent back by worker processes are cheap.
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """The same dict as `dataclasses.asdict(record)`."""
+    return _plain(record)
+
+
+def record_json(record: Record, indent: bool = True) -> str:
+    """`record.to_json()` (indent=True, byte for byte) or the same JSON on one line."""
+    data = _plain(record)
+    if indent:
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """The same record as `Record.from_dict(data)`; `data` is used up (its parts become the record)."""
+    return _builder(Record)(data)
+
+
+def record_from_json(text: str) -> Record:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("a record is a JSON object")
+    return record_from_dict(data)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(obj: Any) -> Any:
+    cls = type(obj)
+    if cls is str or cls is int or cls is float or cls is bool or obj is None:
+        return obj
+    if cls is list:
+        return [_plain(v) for v in obj]
+    if cls is dict:
+        return {k: _plain(v) for k, v in obj.items()}
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        if not dataclasses.is_dataclass(obj):
+            import copy
+
+            return copy.deepcopy(obj) if not isinstance(obj, tuple) else cls(_plain(v) for v in obj)
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+_BUILDERS: dict[type, Callable[[dict[str, Any]], Any]] = {}
+
+
+def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """A function dict → cls, its per-field converters worked out once from the annotations.
+
+    The record's dataclasses have no __post_init__ and no slots, so an object whose JSON has
+    exactly its fields is made without calling __init__ (4x faster on 250 objects a record).
+    """
+    if cls in _BUILDERS:
+        return _BUILDERS[cls]
+    plan: list[tuple[str, Callable[[Any], Any]]] = []
+    names: set[str] = set()
+    new = object.__new__
+    fast = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+
+    def build(data: dict[str, Any]) -> Any:
+        for name, convert in plan:
+            value = data.get(name)
+            if value is not None:
+                data[name] = convert(value)
+        if fast and len(data) == len(names) and names.issuperset(data):
+            obj = new(cls)
+            obj.__dict__.update(data)
+            return obj
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    _BUILDERS[cls] = build
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        names.add(f.name)
+        convert = _converter(hints[f.name])
+        if convert is not None:
+            plan.append((f.name, convert))
+    return build
+
+
+def _converter(tp: Any) -> Callable[[Any], Any] | None:
+    """How to rebuild a value of type `tp` from JSON (None: keep it as it is)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        non_none = [a for a in args if a is not type(None)]
+        return _converter(non_none[0]) if len(non_none) == 1 else None
+    if origin is list:
+        inner = _converter(args[0])
+        return None if inner is None else (lambda v: [None if x is None else inner(x) for x in v])
+    if origin is dict:
+        inner = _converter(args[1])
+        return None if inner is None else (lambda v: {k: None if x is None else inner(x) for k, x in v.items()})
+    if dataclasses.is_dataclass(tp):
+        return _builder(tp)
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# The record cache: one JSON file per record, named by its key; no index to go stale.
+
+
+class RecordCache:
+    """build/cache/records/<key>.json: a record's JSON, written atomically, read defensively."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str, sha256: str) -> tuple[Record, str] | None:
+        """The cached record and its JSON text, or None when missing, corrupt or not this file's."""
+        try:
+            text = self.path(key).read_text(encoding="utf-8")
+            record = record_from_json(text)
+            if record.source_file.sha256 != sha256:
+                return None
+            return record, text
+        except Exception:  # a missing, truncated or hand-edited entry is just a miss
+            return None
+
+    def put(self, key: str, text: str) -> None:
+        """Store a record's JSON; a cache that cannot be written never fails the extraction."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            target = self.path(key)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            pass
+
+
+@dataclass
+class _Job:
+    """One report to extract in a worker: what to read and where to store the result."""
+
+    path: str
+    entry: ManifestEntry | None
+    key: str | None = None
+    cache_dir: str | None = None
+    indent: bool = False
+
+
+def _run_job(job: _Job) -> tuple[str, str | None, str | None, str | None]:
+    """Extract one report; returns (path, record JSON, error, detail). Runs in a worker."""
+    outcome = _extract_safe((job.path, job.entry))
+    if outcome.record is None:
+        return job.path, None, outcome.error, outcome.detail
+    text = record_json(outcome.record, indent=job.indent)
+    if job.key is not None and job.cache_dir is not None:
+        RecordCache(Path(job.cache_dir)).put(job.key, text)
+    return job.path, text, None, None
+
+
+def _outcome(result: tuple[str, str | None, str | None, str | None]) -> tuple[Outcome, str | None]:
+    path, text, error, detail = result
+    if text is None:
+        return Outcome(path=path, error=error, detail=detail), None
+    return Outcome(path=path, record=record_from_json(text)), text
+
+
+def _warm_up() -> None:
+    """Import the readers and parsers (and their tables) once, before worker processes fork."""
+    from . import parse  # noqa: F401
+    from .read import normalize, text  # noqa: F401
+
+    normalize.has_traditional("")
+
+
 def extract_many(
     paths: list[Path],
     jobs: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    cache_dir: Path | None = None,
+    out: Path | None = None,
 ) -> list[Outcome]:
-    """Extract every report, in parallel across cores when there are many. Order is kept."""
+    """Extract every report, in parallel across cores when there are many. Order is kept.
+
+    With `cache_dir`, records of unchanged reports come from the cache and new ones are added
+    to it. With `out`, each record is also written to <out>/<report file stem>.json.
+    """
+    from .fingerprint import code_fingerprint, file_sha256, record_key
+
     entries = manifest_for(paths)
-    work = [(str(p), entries.get(Path(p).name)) for p in paths]
-    jobs = jobs or min(len(work), os.cpu_count() or 1)
+    cache = RecordCache(cache_dir) if cache_dir is not None else None
+    fingerprint = code_fingerprint() if cache is not None else ""
+    want_indent = out is not None
+
+    # Load inputs: which reports the cache already holds.
+    hits: dict[int, tuple[Record, str]] = {}
+    todo: list[tuple[int, _Job]] = []
+    for i, p in enumerate(paths):
+        job = _Job(str(p), entries.get(Path(p).name), indent=want_indent)
+        if cache is not None:
+            sha = _sha_or_none(Path(p), file_sha256)
+            if sha is not None:
+                job.key, job.cache_dir = record_key(sha, job.path, job.entry, fingerprint), str(cache.folder)
+                found = cache.get(job.key, sha)
+                if found is not None:
+                    hits[i] = found
+                    continue
+        todo.append((i, job))
+
+    # Process data: the rest in worker processes (results come back as JSON text, in order).
+    results = _run_jobs([job for _, job in todo], jobs)
+    missed = iter(todo)
     outcomes: list[Outcome] = []
-    if jobs <= 1 or len(work) < 8:
-        for item in work:
-            outcome = _extract_safe(item)
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
-        return outcomes
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for outcome in pool.map(_extract_safe, work, chunksize=max(1, len(work) // (jobs * 8))):
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+    for i, p in enumerate(paths):
+        if i in hits:
+            record, text = hits[i]
+            outcome = Outcome(path=str(p), record=record, cached=True)
+        else:
+            next(missed)
+            outcome, text = _outcome(next(results))
+        # Save outputs.
+        if out is not None and outcome.record is not None and text is not None:
+            _write_text(out, Path(outcome.path).stem, text if text.startswith("{\n") else record_json(outcome.record))
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
     return outcomes
 
 
+def _sha_or_none(path: Path, digest: Callable[[Path], str]) -> str | None:
+    """The file's sha256, or None when it cannot or should not be read (the reader says why)."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_REPORT_BYTES:
+            return None
+        return digest(path)
+    except OSError:
+        return None
+
+
+def _run_jobs(work: list[_Job], jobs: int | None) -> Iterator[tuple[str, str | None, str | None, str | None]]:
+    """Results of `_run_job` for each job, in order; a process pool when there are several.
+
+    The pool starts at once, so workers extract while the caller loads cached records.
+    """
+    jobs = jobs or min(len(work), os.cpu_count() or 1)
+    if jobs <= 1 or len(work) < 8:
+        return map(_run_job, work)
+    _warm_up()
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    # Small chunks keep progress lines flowing; larger ones save round trips on big corpora.
+    results = pool.map(_run_job, work, chunksize=max(1, min(16, len(work) // (jobs * 4))))
+    return _drain(pool, results)
+
+
+def _drain(pool: ProcessPoolExecutor, results: Iterator) -> Iterator:
+    try:
+        yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def write_record(record: Record, out_dir: Path, stem: str) -> Path:
+    """Write <out_dir>/<stem>.json (the record's to_json text), atomically."""
+    return _write_text(out_dir, stem, record_json(record))
+
+
+def _write_text(out_dir: Path, stem: str, text: str) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{stem}.json"
     tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(record.to_json(), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
     return target

@@ -11,6 +11,8 @@ PACKAGES_DIR = Path("datapackages")
 SITE_DIR = Path("build/site")
 DOCS_DIR = Path("docs")
 GENERATED_DOCS = "generated"  # folder under docs/ that the site stage owns
+CACHE_DIR = Path("build/cache")  # incremental-build caches; never inside datapackages/ or the site
+RECORD_CACHE = "records"  # folder under CACHE_DIR: extracted records by key
 
 MANIFEST_NAMES = ("manifest.csv",)
 REPORT_SUFFIXES = (".txt", ".docx", ".pdf")
