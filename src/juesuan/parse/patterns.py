@@ -8,6 +8,7 @@ Names may carry the template's quotes (“三公”) and brackets in full or hal
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .numbers import MONEY_UNIT, NOT_COUNT, NUM, NUM_IN_LIST
 
@@ -82,6 +83,7 @@ GRAND_PAIR = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def metrics_for_label(label: str) -> tuple[str, ...]:
     """Which metrics a printed name states (first matching row of MONEY_LABELS)."""
     for pattern, metrics in _LABEL_RES:
@@ -90,6 +92,7 @@ def metrics_for_label(label: str) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=4096)
 def metrics_named_in(text: str) -> tuple[str, ...]:
     """Metrics a subject phrase names (the longest name found wins)."""
     best: tuple[int, tuple[str, ...]] = (0, ())
@@ -110,6 +113,10 @@ CHANGE = re.compile(
     rf"(?:[，,、]\s*(?P<dir2>{DIRECTION})\s*(?P<pct>{NUM})\s*%)?"
 )
 FLAT = re.compile(rf"(?P<compare>{COMPARE}|与上年数据|与上年度数据)[^。；;，,]{{0,8}}?(?:持平|一样|相同|无变化)")
+# Words every CHANGE / FLAT / REASON match contains: a paragraph without one needs no scan.
+CHANGE_WORDS = UP + DOWN
+FLAT_WORDS = ("持平", "一样", "相同", "无变化")
+REASON_WORDS = ("原因", "决算数")
 
 # Reasons and budget comparisons: kept as printed up to the end of the sentence.
 REASON = re.compile(

@@ -34,6 +34,7 @@ LINE_ITEM_MARK = re.compile(r"[（(]\d*(?:款|项目?)[）)]")
 _MONEY_OR_PCT = re.compile(r"\d\s*(?:万元|元|%)|决算数?为\s*\d")
 YEAR = re.compile(r"^\d{4}$")
 # Sections whose every money numeral should be a metric (else: unread_figure).
+_MONEY_NUMERAL = re.compile(rf"(?P<num>{NUM})\s*(?:{P.MONEY_UNIT})")
 TOTALS_TOPICS = {"overall", "income", "expenditure", "fiscal", "gb_overall", "gb_basic", "fund", "state_capital", "operating", "procurement"}
 
 
@@ -104,7 +105,7 @@ def read_paragraph(tp: TextParagraph, record: Record, unit: str | None) -> None:
         return Mention(fig, start, end, i)
 
     taken: list[tuple[int, int]] = []
-    for m in P.GRAND_PAIR.finditer(text):
+    for m in P.GRAND_PAIR.finditer(text) if "总计" in text else ():
         metrics = ("fiscal_grand_total",) if m.group("fiscal") else P.GRAND_BOTH
         if len(metrics) == 1:
             warn(record, "unread_figure", "two values for one 财政拨款收、支总计", source_of(para, sentence_text(_sentence_at(spans, m.start()))))
@@ -113,7 +114,7 @@ def read_paragraph(tp: TextParagraph, record: Record, unit: str | None) -> None:
         reading.append(new_figure(metrics[1], m.group("b"), m.group("ub"), m.start(), m.end()))
         taken.append((m.start(), m.end()))
 
-    m2 = GB_COMPLETION.search(text)
+    m2 = GB_COMPLETION.search(text) if "完成" in text else None
     if m2:
         mention = new_figure("general_budget_completion_pct", m2.group("pct"), "%", m2.start(), m2.end())
         reading.append(mention)
@@ -189,8 +190,9 @@ def _read_changes(tp: TextParagraph, record: Record, text: str, spans, reading: 
     """Changes vs last year, signed; separate change metrics where METRICS.md has them."""
     para = tp.paragraph
     changed: list[Mention] = []
-    events: list[tuple[int, str, re.Match[str]]] = [(m.start(), "change", m) for m in P.CHANGE.finditer(text)]
-    events += [(m.start(), "flat", m) for m in P.FLAT.finditer(text)]
+    events: list[tuple[int, str, re.Match[str]]] = [(m.start(), "change", m) for m in _changes(text)]
+    if any(w in text for w in P.FLAT_WORDS):
+        events += [(m.start(), "flat", m) for m in P.FLAT.finditer(text)]
     for start, kind, m in sorted(events, key=lambda e: e[0]):
         i = _sentence_at(spans, start)
         clause_start = max(text.rfind(c, 0, start) for c in "，,；。") + 1
@@ -238,6 +240,11 @@ def _read_changes(tp: TextParagraph, record: Record, text: str, spans, reading: 
     return changed
 
 
+def _changes(text: str) -> list[re.Match[str]]:
+    """P.CHANGE matches of a paragraph (none without a direction word)."""
+    return list(P.CHANGE.finditer(text)) if any(w in text for w in P.CHANGE_WORDS) else []
+
+
 def _emit_change_metrics(targets, amount, amount_text, pct, pct_text, m, reading, spans, text, para) -> None:
     metrics = {CHANGE_METRICS[t.figure.metric] for t in targets if t.figure.metric in CHANGE_METRICS}
     i = _sentence_at(spans, m.start())
@@ -254,6 +261,8 @@ def _emit_change_metrics(targets, amount, amount_text, pct, pct_text, m, reading
 
 def _read_reasons(text: str, spans, reading: list[Mention], changed: list[Mention]) -> None:
     """“主要变动原因是…” goes to the amounts whose change it explains (or the last amount)."""
+    if not any(w in text for w in P.REASON_WORDS):
+        return
     for m in P.REASON.finditer(text):
         reason = m.group("reason").strip("，,；; ")
         if not reason:
@@ -280,7 +289,7 @@ _AMBIGUOUS_GROUPS = re.compile(rf"(?<![\d.])\d{{1,3}}[,，]\d{{3}}(?![\d.,，])\
 
 def _flag_leftover_numbers(record: Record, tp: TextParagraph, text: str, spans, reading: list[Mention]) -> None:
     """A sentence of the totals sections whose money numeral nobody read."""
-    for m in _AMBIGUOUS_GROUPS.finditer(text):
+    for m in _AMBIGUOUS_GROUPS.finditer(text) if ("," in text or "，" in text) else ():
         if any(r.start <= m.start() < r.end for r in reading):
             continue
         i = _sentence_at(spans, m.start())
@@ -293,10 +302,13 @@ def _flag_leftover_numbers(record: Record, tp: TextParagraph, text: str, spans, 
     if tp.topic not in TOTALS_TOPICS:
         return
     covered = [(r.start, r.end) for r in reading]
-    for m in re.finditer(rf"(?P<num>{NUM})\s*(?:{P.MONEY_UNIT})", text):
+    changes: list[re.Match[str]] | None = None
+    for m in _MONEY_NUMERAL.finditer(text):
         if any(a <= m.start() < b for a, b in covered):
             continue
-        if any(c.start("num") <= m.start() < c.end() for c in P.CHANGE.finditer(text)):
+        if changes is None:
+            changes = _changes(text)
+        if any(c.start("num") <= m.start() < c.end() for c in changes):
             continue
         if re.search(r"占|完成预算|比|增加|减少|增长|下降", text[max(0, m.start() - 12) : m.start()]):
             continue

@@ -45,6 +45,10 @@ _SPACED_DECIMAL = re.compile(r"(?<=[^\s\d.])(\d+)\. (\d+)(?![\d年])")
 _CJK = "\u2e80-\u2fdf\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\u201c\u201d\u2018\u2019\u2026\u2014"
 _CJK_SPACE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _WORDY = re.compile(r"[0-9A-Za-z]")
+# Every step below is a no-op on text without one of these characters (markers need "[",
+# "：//" needs "/", spacing rules need whitespace, thousands need a comma), so most table
+# cells (amounts, plain Chinese names) are returned after one scan.
+_ANY_WORK = re.compile(r"[\s\[/,，" + re.escape("".join(map(chr, _TABLE))) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +56,12 @@ def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern[str]:
+    """One character class of all of them: a regex scan is ~4x faster than a set over a long text."""
+    return re.compile("[" + re.escape("".join(sorted(_traditional_chars()))) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +77,7 @@ def _traditional_chars() -> frozenset[str]:
 
 def has_traditional(text: str) -> bool:
     """True when `text` holds a character that traditional → simplified conversion changes."""
-    return not _traditional_chars().isdisjoint(text)
+    return _traditional_re().search(text) is not None
 
 
 def normalize_text(s: str, t2s: bool | None = None) -> str:
@@ -81,6 +91,8 @@ def normalize_text(s: str, t2s: bool | None = None) -> str:
         s = MARKER.sub("", s)
     if t2s is None:
         t2s = has_traditional(s)
+    if not t2s and _ANY_WORK.search(s) is None:
+        return s
     if t2s:
         s = _t2s().convert(s)
     if _NEEDS_TRANSLATE.search(s):

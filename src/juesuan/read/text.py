@@ -100,9 +100,11 @@ def parse_export(text: str, t2s: bool | None = None) -> list[Block]:
         table, row = None, None
 
     for n, raw in enumerate(lines, start=1):
-        line = MARKER.sub("", raw) if "[" in raw else raw
-        if raw.strip() and not line.strip():
-            continue  # a line holding only export markers
+        line = raw
+        if "[" in raw:
+            line = MARKER.sub("", raw)
+            if line is not raw and raw.strip() and not line.strip():
+                continue  # a line holding only export markers
         if line.startswith("\t"):
             if table is None and _indented_paragraph(lines, n):
                 blocks.append(Paragraph(text=normalize_text(line, t2s), line=n))
