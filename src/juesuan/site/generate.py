@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import overview, report_page, safe, search_dict
+from .html import stashing
 from .load import Packages, _path_slug, load_packages
 
 ASSETS = Path(__file__).parent / "assets"
@@ -41,6 +42,7 @@ class Build:
     site_url: str = ""
     pages: dict[str, str] = field(default_factory=dict)  # src_uri → markdown
     files: dict[str, Path] = field(default_factory=dict)  # site path → file on disk
+    blocks: dict[str, str] = field(default_factory=dict)  # placeholder key → HTML put back after MkDocs
 
 
 def echarts_path(root: Path) -> Path:
@@ -68,15 +70,16 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "") -> Build:
             report_page.METRIC_LABELS.update({r["metric"]: r["label"] for r in csv.DictReader(fh)})
 
     by_dept: dict[str, list] = {}
-    for p in pk.reports:
-        b.pages[p.page_dir + "/index.md"] = report_page.report_page(p, site_url)
-        by_dept.setdefault(p.department_dir, []).append(p)
-    for d, reps in by_dept.items():
-        b.pages[d + "/index.md"] = overview.department_page(reps, site_url)
-    b.pages["departments.md"] = overview.departments_index(pk)
-    b.pages["compare.md"] = overview.compare_page(pk)
-    b.pages["downloads.md"] = overview.downloads_page(pk)
-    b.pages["data-dictionary.md"] = overview.data_dictionary(pk)
+    with stashing(b.blocks):
+        for p in pk.reports:
+            b.pages[p.page_dir + "/index.md"] = report_page.report_page(p, site_url)
+            by_dept.setdefault(p.department_dir, []).append(p)
+        for d, reps in by_dept.items():
+            b.pages[d + "/index.md"] = overview.department_page(reps, site_url)
+        b.pages["departments.md"] = overview.departments_index(pk)
+        b.pages["compare.md"] = overview.compare_page(pk)
+        b.pages["downloads.md"] = overview.downloads_page(pk)
+        b.pages["data-dictionary.md"] = overview.data_dictionary(pk)
 
     for p in pk.reports + ([pk.catalog] if pk.catalog else []):
         d = report_page.data_dir(p)
@@ -111,20 +114,41 @@ def nav(b: Build, docs_dir: Path) -> list[Any]:
     dev = sorted(docs_dir.glob("developers/*.md"))
     if dev:
         out.append({"开发者": [{_doc_title(p): f"developers/{p.name}"} for p in dev]})
-    regions: dict[str, dict[str, list]] = {}
-    for p in b.packages.reports:
-        regions.setdefault(p.region, {}).setdefault(p.department_dir, []).append(p)
-    report_nav = []
-    for region, depts in regions.items():
+    if b.packages.reports:
+        out.append({"报告": report_nav(b.packages.reports)})
+    return out
+
+
+def report_nav(reports: list) -> list[Any]:
+    """报告 → province → city/district → department → years.
+
+    With `navigation.prune` a page carries the provinces, their cities and only the open city's
+    departments: one level per region part keeps that small at thousands of reports (a flat
+    region level put every department of every region into every page).
+    """
+    tree: dict[str, dict[str, dict[str, list]]] = {}
+    for p in reports:
+        parts = p.region_parts or [p.region]
+        tree.setdefault(parts[0], {}).setdefault(" ".join(parts[1:]), {}).setdefault(p.department_dir, []).append(p)
+
+    def departments(depts: dict[str, list]) -> list[Any]:
         items = []
         for d, reps in depts.items():
             children: list[Any] = [f"{d}/index.md"]
             children += [{safe.title(f"{p.year or '年度未知'}年度"): p.page_dir + "/index.md"}
                          for p in sorted(reps, key=lambda p: p.year or 0, reverse=True)]
             items.append({safe.title(reps[0].department, 60): children})
-        report_nav.append({safe.title(region, 60): items})
-    if report_nav:
-        out.append({"报告": report_nav})
+        return items
+
+    out: list[Any] = []
+    for province, places in tree.items():
+        items: list[Any] = []
+        for place, depts in places.items():
+            if place:
+                items.append({safe.title(place, 60): departments(depts)})
+            else:
+                items += departments(depts)
+        out.append({safe.title(province, 60): items})
     return out
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Any
+import re
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from . import safe
 
@@ -54,7 +56,53 @@ def table(headers: list[str], rows: list[list[str]], *, cls: str = "", row_attrs
     return "".join(out)
 
 
+_stash: dict[str, str] | None = None
+PLACEHOLDER = re.compile(r"<!--jsblk:([0-9a-f]+)-->")
+
+
+@contextmanager
+def stashing(store: dict[str, str]) -> Iterator[dict[str, str]]:
+    """While active, `raw` keeps HTML blocks in `store` and leaves a placeholder comment in the Markdown.
+
+    Python-Markdown re-parses raw HTML slowly (most of MkDocs' time on generated pages) and the
+    search index would hold every table; the blocks go back into the page after both (`unstash`).
+    """
+    global _stash
+    previous, _stash = _stash, store
+    try:
+        yield store
+    finally:
+        _stash = previous
+
+
 def raw(html: str) -> str:
     """A raw HTML block for Markdown: starts a line, ends with a blank line, no blank lines inside."""
     body = "\n".join(line for line in html.splitlines() if line.strip())
+    if _stash is not None:
+        key = format(len(_stash), "x")
+        _stash[key] = body
+        return f"\n<!--jsblk:{key}-->\n\n"
     return "\n" + body + "\n\n"
+
+
+_VERBATIM = re.compile(r"(<pre\b.*?</pre>|<script\b.*?</script>|<textarea\b.*?</textarea>)", re.S | re.I)
+_NEWLINE_RUN = re.compile(r"[ \t\r]*\n\s*")
+
+
+def squeeze(page_html: str) -> str:
+    """Collapse the theme templates' blank lines and indentation (a third of a page's bytes).
+
+    A whitespace run holding a newline renders as one space either way; <pre>, <script> and
+    <textarea> are left exactly as they are.
+    """
+    parts = _VERBATIM.split(page_html)
+    for i in range(0, len(parts), 2):
+        parts[i] = _NEWLINE_RUN.sub("\n", parts[i])
+    return "".join(parts)
+
+
+def unstash(page_html: str, store: dict[str, str]) -> str:
+    """Put the stashed HTML blocks back in place of their placeholders."""
+    if "<!--jsblk:" not in page_html:
+        return page_html
+    return PLACEHOLDER.sub(lambda m: store.get(m.group(1), ""), page_html)

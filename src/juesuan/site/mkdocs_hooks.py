@@ -8,6 +8,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from juesuan.site import generate, overview
+from juesuan.site.html import squeeze, unstash
 
 _build: generate.Build | None = None
 
@@ -51,6 +52,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if marker in markdown:
             markdown = markdown.replace(marker, make(_build))
     return markdown
+
+
+def on_post_page(output: str, page, config) -> str:
+    """The generated HTML blocks go in after Markdown and search have seen only the page's skeleton."""
+    return squeeze(unstash(output, _build.blocks) if _build is not None else output)
 
 
 def on_post_build(config) -> None:

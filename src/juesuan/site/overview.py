@@ -106,7 +106,7 @@ def department_page(reports: list[Package], site_url: str = "") -> str:
     first = reports[-1]
     here = first.department_dir + "/"
     front = f"---\ntitle: {safe.yaml_string(safe.title(first.department))}\n---\n"
-    out = [front, raw(f"<h1>{safe.text(first.department)}</h1><p>{safe.text(first.region)} · 共 {len(reports)} 个年度的决算报告</p>")]
+    out = [front, f"# {safe.text(first.department)} {{#title}}\n\n{safe.text(first.region)} · 共 {len(reports)} 个年度的决算报告\n"]
     heads = ["年度"] + [f"{t}（万元）" for t, _ in TREND_METRICS]
     body = [[f'<a href="{rel(here, p.page_dir + "/")}">{safe.text(p.year or "未知")}年度 {safe.text(p.meta.get("kind") or "")}</a>']
             + [num(p.value_wan(m)) for _, m in TREND_METRICS] for p in reports]
@@ -117,9 +117,9 @@ def department_page(reports: list[Package], site_url: str = "") -> str:
                   if any(p.value_wan(m) is not None for p in years)]
         opt = charts.line([f"{p.year}" for p in years], series)
         cid = "jc-trend-" + re.sub(r"[^a-z0-9-]", "-", first.department_dir.lower())[-50:]
-        out.append("## 历年变化 {#trend}\n" + raw(charts.block(cid, "历年变化", opt, "万元", tbl, [])))
+        out.append("## 历年变化 {#trend data-search-exclude=\"1\"}\n" + raw(charts.block(cid, "历年变化", opt, "万元", tbl, [])))
     else:
-        out.append("## 年度 {#years}\n" + raw(tbl))
+        out.append("## 年度 {#years data-search-exclude=\"1\"}\n" + raw(tbl))
     return "\n".join(out)
 
 

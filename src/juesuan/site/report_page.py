@@ -83,19 +83,22 @@ class Lines:
             self.text[int(n)] = t
 
     def ref(self, row: dict[str, Any], key: str = "source_text") -> str:
-        """'第N行' linking to the sentence, with the sentence as a hover title."""
+        """'第N行' linking to the sentence in 原文出处; juesuan.js shows that sentence on hover.
+
+        The sentence is printed once, in the source list, not again in a title attribute of
+        every reference (that doubled the page's weight).
+        """
         n = number(row.get("source_line"))
         if n is None:
             return ""
         self.add(row, key)
         page = number(row.get("source_page"))
         where = (f"第{int(page)}页 " if page is not None else "") + f"第{int(n)}行"
-        t = row.get(key) if isinstance(row.get(key), str) else self.text.get(int(n), "")
-        return f'<a class="js-src" href="#L{int(n)}" title="{safe.text(t)}">{where}</a>'
+        return f'<a class="js-src" href="#L{int(n)}">{where}</a>'
 
     def link(self, n: int) -> str:
         if n in self.text:
-            return f'<a class="js-src" href="#L{n}" title="{safe.text(self.text[n])}">第{n}行</a>'
+            return f'<a class="js-src" href="#L{n}">第{n}行</a>'
         return f"第{n}行"
 
 
@@ -188,12 +191,12 @@ def chart_section(pkg: Package, here: str, lines: Lines, cid: str) -> str:
     parts = [r for r in figure_rows(pkg, INCOME_PARTS) if (number(r.get("value")) or 0) > 0]
     if parts:
         opt = charts.pie("本年收入", [(label(r), number(r["value"])) for r in parts])
-        out.append("### 收入结构\n" + raw(charts.block(f"{cid}-income", "收入结构", opt, unit,
+        out.append(heading(3, "收入结构") + raw(charts.block(f"{cid}-income", "收入结构", opt, unit,
                                                     figures_table(pkg, parts, lines), _csv_links(pkg, here, "figures"))))
     parts = [r for r in figure_rows(pkg, EXPENDITURE_PARTS) if (number(r.get("value")) or 0) > 0]
     if parts:
         opt = charts.pie("本年支出", [(label(r), number(r["value"])) for r in parts])
-        out.append("### 支出结构：基本支出与项目支出\n" + raw(charts.block(
+        out.append(heading(3, "支出结构：基本支出与项目支出") + raw(charts.block(
             f"{cid}-expenditure", "支出结构", opt, unit, figures_table(pkg, parts, lines), _csv_links(pkg, here, "figures"))))
 
     fn = [r for r in pkg.rows("spending_by_function") if number(r.get("amount")) is not None]
@@ -203,7 +206,7 @@ def chart_section(pkg: Package, here: str, lines: Lines, cid: str) -> str:
                  safe.text(r.get("xiang_name") or ""), f"{printed(r, 'amount', 'amount_text')}",
                  lines.ref(r)] for r in fn]
         tbl = table(["类", "款", "项", f"金额（{safe.text(unit)}）", "出处"], body)
-        out.append("### 一般公共预算财政拨款支出：按功能分类（类 → 款 → 项）\n"
+        out.append(heading(3, "一般公共预算财政拨款支出：按功能分类（类 → 款 → 项）")
                    + raw(charts.block(f"{cid}-function", "按功能分类", opt, unit, tbl,
                                       _csv_links(pkg, here, "spending_by_function"), height=420)))
     cls = [r for r in pkg.rows("spending_by_class") if number(r.get("amount")) is not None]
@@ -214,7 +217,7 @@ def chart_section(pkg: Package, here: str, lines: Lines, cid: str) -> str:
                  num(number(r.get("share_pct"))) + "%" if number(r.get("share_pct")) is not None else "—",
                  lines.ref(r)] for r in cls]
         tbl = table(["类", f"金额（{safe.text(unit)}）", "占比", "出处"], body)
-        out.append("### 一般公共预算财政拨款支出结构（按类）\n"
+        out.append(heading(3, "一般公共预算财政拨款支出结构（按类）")
                    + raw(charts.block(f"{cid}-class", "按类", opt, unit, tbl, _csv_links(pkg, here, "spending_by_class"),
                                       height=max(240, 40 * len(cls) + 60))))
 
@@ -225,7 +228,7 @@ def chart_section(pkg: Package, here: str, lines: Lines, cid: str) -> str:
                 for r in tp]
         last = [round(v, 2) if v is not None else None for v in last]
         opt = charts.bars([label(r) for r in tp], [("本年", this), ("上年（由所述增减推算）", last)])
-        out.append("### 三公经费：本年与上年\n" + raw(charts.block(
+        out.append(heading(3, "三公经费：本年与上年") + raw(charts.block(
             f"{cid}-three-public", "三公经费", opt, unit, figures_table(pkg, tp, lines, last_year=True),
             _csv_links(pkg, here, "figures"))))
 
@@ -238,7 +241,7 @@ def chart_section(pkg: Package, here: str, lines: Lines, cid: str) -> str:
         this = [number(r["value"]) for r in changed]
         last = [round(number(r["value"]) - number(r["change"]), 2) for r in changed]
         opt = charts.bars([label(r) for r in changed], [("本年", this), ("上年（由所述增减推算）", last)])
-        out.append("### 总量：本年与上年\n" + raw(charts.block(
+        out.append(heading(3, "总量：本年与上年") + raw(charts.block(
             f"{cid}-totals", "本年与上年", opt, unit, figures_table(pkg, changed, lines, last_year=True),
             _csv_links(pkg, here, "figures"))))
     return "\n".join(out)
@@ -274,7 +277,7 @@ def performance(pkg: Package, lines: Lines) -> str:
                 "deviation_reason"]
         heads = ["项目", "一级指标", "二级指标", "三级指标", "性质", "指标值", "单位", "分值", "实际完成值", "得分", "偏差原因"]
         body = [[safe.text(r.get(k)) for k in keys] + [lines.ref(r)] for r in ind]
-        out.append("#### 绩效指标\n" + raw(table(heads + ["出处"], body)))
+        out.append(heading(4, "绩效指标") + raw(table(heads + ["出处"], body)))
     return "\n".join(out)
 
 
@@ -364,7 +367,7 @@ def source_lines(lines: Lines) -> str:
         return ""
     items = "".join(f'<li id="L{n}" value="{n}"><span class="js-line-no">第{n}行</span> {safe.multiline(t)}</li>'
                     for n, t in sorted(lines.text.items()))
-    return raw(f'<ol class="js-source-lines" data-search-exclude>{items}</ol>')
+    return raw(f'<ol class="js-source-lines">{items}</ol>')
 
 
 def header(pkg: Package, here: str) -> str:
@@ -388,8 +391,9 @@ def header(pkg: Package, here: str) -> str:
         ("检查发现", f'<a href="#findings">错误 {f["error"]} · 警告 {f["warning"]} · 提示 {f["note"]}</a>'),
     ]
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return raw(f'<h1>{safe.text(pkg.department)} {safe.text(pkg.year or "")}年度{safe.text(m.get("kind") or "决算")}</h1>'
-               f'<dl class="js-meta">{dl}</dl>')
+    # The h1 stays Markdown: a page without one gets the theme's h1 from the nav title ("2023年度").
+    return (f'# {safe.text(pkg.department)} {safe.text(pkg.year or "")}年度{safe.text(m.get("kind") or "决算")} {{#title}}\n'
+            + raw(f'<dl class="js-meta">{dl}</dl>'))
 
 
 def search_tags(pkg: Package, limit: int = 80) -> list[str]:
@@ -412,6 +416,29 @@ def search_tags(pkg: Package, limit: int = 80) -> list[str]:
     return out[:limit]
 
 
+def keywords(pkg: Package) -> list[str]:
+    """What search needs to find this page: names, region, 三公经费, 类/款/项 names (each once)."""
+    words = [pkg.department] + [s for s in (pkg.meta.get("short_names") or []) if isinstance(s, str)]
+    words += pkg.region_parts
+    if pkg.figure("three_public_total"):
+        words.append("三公经费")
+    for r in pkg.rows("spending_by_function"):
+        words += [str(r.get(k) or "") for k in ("class_name", "kuan_name", "xiang_name")]
+    words += [str(r.get("class_name") or "") for r in pkg.rows("spending_by_class")]
+    out: list[str] = []
+    for w in words:
+        w = safe.title(w, 40).replace(" ", "")
+        if len(w) >= 2 and w not in out and w != "（无名称）":
+            out.append(w)
+    return out
+
+
+def heading(level: int, title: str, anchor: str | None = None) -> str:
+    """A Markdown heading kept in the table of contents but out of the search index."""
+    attrs = (f"#{anchor} " if anchor else "") + 'data-search-exclude="1"'
+    return f'{"#" * level} {title} {{{attrs}}}\n'
+
+
 def report_page(pkg: Package, site_url: str = "") -> str:
     """Markdown (mostly raw HTML blocks) of a report page at `<region>/<dept>/<year>/index.md`."""
     here = pkg.page_dir + "/"
@@ -422,7 +449,10 @@ def report_page(pkg: Package, site_url: str = "") -> str:
     front = ("---\n" f"title: {page_title}\n"
              "tags:\n" + "".join(f"  - {safe.yaml_string(t)}\n" for t in tags)
              + "---\n")
-    parts = [front, header(pkg, here), "## 关键数字 {#key-figures}\n", raw(cards(pkg, lines)), "## 图表 {#charts}\n", chart_section(pkg, here, lines, cid)]
+    kw = "、".join(safe.text(w) for w in keywords(pkg))
+    parts = [front, header(pkg, here), f"关键词：{kw}\n{{: .js-keywords }}\n" if kw else "",
+             heading(2, "关键数字", "key-figures"), raw(cards(pkg, lines)), heading(2, "图表", "charts"),
+             chart_section(pkg, here, lines, cid)]
     sections = [
         ("部门职责 {#responsibilities}", text_list(pkg, "responsibilities", lines)),
         ("机构设置与下属单位 {#units}", text_list(pkg, "subunits", lines) + text_list(pkg, "offices", lines)),
@@ -436,13 +466,14 @@ def report_page(pkg: Package, site_url: str = "") -> str:
     ]
     for title, body in sections:
         if body.strip():
-            parts.append(f"## {title}\n{body}")
-    parts.append("## 检查发现 {#findings}\n" + findings(pkg, lines) + warnings(pkg, lines))
+            name, anchor = title.split(" {#")
+            parts.append(heading(2, name, anchor.rstrip("}")) + body)
+    parts.append(heading(2, "检查发现", "findings") + findings(pkg, lines) + warnings(pkg, lines))
     figs = [r for r in pkg.rows("figures")]
     if figs:
-        parts.append("## 全部数字 {#all-figures}\n" + raw('<div data-search-exclude>' + figures_table(pkg, figs, lines) + "</div>"))
-    parts.append("## 下载与引用 {#downloads}\n" + downloads(pkg, here, site_url) + cite(pkg, here, site_url))
+        parts.append(heading(2, "全部数字", "all-figures") + raw(figures_table(pkg, figs, lines)))
+    parts.append(heading(2, "下载与引用", "downloads") + downloads(pkg, here, site_url) + cite(pkg, here, site_url))
     src = source_lines(lines)
     if src:
-        parts.append("## 原文出处 {#source}\n" + src)
+        parts.append(heading(2, "原文出处", "source") + src)
     return "\n".join(parts)

@@ -153,7 +153,17 @@
     });
   }
 
+  function initSources() {
+    // Each "第N行" reference shows its source sentence (printed once, in 原文出处) on hover.
+    document.querySelectorAll("a.js-src[href^='#L']").forEach(function (a) {
+      if (a.title) return;
+      var li = document.getElementById(a.getAttribute("href").slice(1));
+      if (li) a.title = li.textContent.replace(/^\s*第\d+行\s*/, "");
+    });
+  }
+
   function onPage() {
+    initSources();
     initSort();
     initFilters();
     initCharts();
