@@ -115,6 +115,8 @@ def join_lines(parts: list[str]) -> str:
     Used for multi-line table cells (.txt continuation lines, .docx cell paragraphs) and PDF
     line wraps alike, so that all formats give the same text.
     """
+    if len(parts) == 1:
+        return parts[0].strip()
     out = ""
     for part in parts:
         part = part.strip()
