@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             p = docs / uri
             p.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, p)
+        for uri, data in build.contents.items():
+            p = docs / uri
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
         nav = generate.nav(build, docs)
         raw.pop("hooks", None)
         raw["watch"] = [str((REPO / w).resolve()) for w in raw.get("watch", []) or []]

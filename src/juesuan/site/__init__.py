@@ -35,8 +35,12 @@ class _Collect(logging.Handler):
 
 
 def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] = print, *,
-               site_url: str | None = None, strict: bool = True) -> Path:
-    """Generate the pages from `packages_dir` and build the static site into `site_dir`."""
+               site_url: str | None = None, strict: bool = True) -> dict[str, float]:
+    """Generate the pages from `packages_dir` and build the static site into `site_dir`.
+
+    Returns the seconds of each sub-stage: generate (pages and data from the packages), mkdocs
+    (MkDocs and its search plugin, generation excluded) and total.
+    """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -46,6 +50,9 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
     echarts_path(config_file.parent)  # fail early with the install hint
     if not Path(packages_dir).is_dir():
         raise SiteError(f"no data packages at {packages_dir}/: run `juesuan package` (or `juesuan build`) first")
+    from . import generate
+
+    generate.LAST_TIMINGS.clear()
     t0 = time.perf_counter()
     url = site_url if site_url is not None else os.environ.get("SITE_URL") or None
     kwargs = {"site_url": url} if url else {}
@@ -61,9 +68,13 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
         raise SiteError(f"site build failed: {e} {detail}".strip()) from e
     finally:
         log.removeHandler(collector)
+    total = time.perf_counter() - t0
+    from . import generate
+
+    generate_s = generate.LAST_TIMINGS.get("generate", 0.0)
     pages = sum(1 for _ in Path(site_dir).rglob("index.html"))
-    echo(f"site: {pages} pages → {site_dir}/ in {time.perf_counter() - t0:.1f} s")
-    return Path(site_dir)
+    echo(f"site: {pages} pages → {site_dir}/ in {total:.1f} s (generate {generate_s:.1f} s)")
+    return {"generate": round(generate_s, 3), "mkdocs": round(total - generate_s, 3), "total": round(total, 3)}
 
 
 def serve_site(packages_dir: Path, port: int = 8000, echo: Callable[[str], None] = print) -> None:

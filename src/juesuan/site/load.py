@@ -163,6 +163,9 @@ def _read_rows(json_path: Path | None, csv_path: Path | None) -> list[dict[str, 
 
 
 def _inside(path: Path, root: Path) -> bool:
+    rel = path.relative_to(root) if path.is_relative_to(root) else None
+    if rel is not None and ".." not in rel.parts and not path.is_symlink():
+        return True  # the common case, without resolving every path (slow at thousands of files)
     try:
         path.resolve().relative_to(root.resolve())
         return True

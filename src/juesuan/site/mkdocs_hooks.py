@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -19,7 +20,9 @@ def on_config(config):
     if _build is not None:
         generate.cleanup(_build)
     root = Path(config.config_file_path).parent
+    t0 = time.perf_counter()
     _build = generate.prepare(root, generate.packages_dir_for(config), config.site_url or "")
+    generate.LAST_TIMINGS["generate"] = time.perf_counter() - t0
     search = config.plugins.get("material/search") or config.plugins.get("search")
     if search is not None:
         search.config.jieba_dict_user = str(_build.tmp / "jieba_dict.txt")
@@ -34,6 +37,8 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, uri, content=content))
     for uri, path in _build.files.items():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
+    for uri, data in _build.contents.items():
+        files.append(File.generated(config, uri, content=data))
     return files
 
 

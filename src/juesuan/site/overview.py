@@ -11,7 +11,7 @@ from typing import Any
 from . import charts, safe
 from .html import num, raw, rel, table
 from .load import Package, Packages, number
-from .report_page import THREE_PUBLIC, data_dir, file_name, zip_path
+from .report_page import THREE_PUBLIC, data_dir, file_name, zip_path, zipped_only
 
 INDEX_METRICS = [("本年支出合计", "expenditure_total"), ("一般公共预算财政拨款支出", "general_budget_expenditure"),
                  ("三公经费", "three_public_total")]
@@ -201,9 +201,12 @@ def downloads_page(pk: Packages) -> str:
         rows = []
         for name, res in pk.catalog.resources.items():
             links = []
-            if res.csv_path:
+            if res.csv_path and zipped_only(res.csv_path):
+                links.append(f'<a href="{rel(here, "data/catalog/" + file_name(res.csv_path) + ".zip")}" download>CSV（zip）</a>'
+                             '（JSON 见整个目录包）')
+            elif res.csv_path:
                 links.append(f'<a href="{rel(here, "data/catalog/" + file_name(res.csv_path))}" download>CSV</a>')
-            if res.json_path:
+            if res.json_path and not zipped_only(res.csv_path or res.json_path):
                 links.append(f'<a href="{rel(here, "data/catalog/" + file_name(res.json_path))}" download>JSON</a>')
             rows.append([f"<code>{safe.text(name)}</code>", safe.text(res.descriptor.get("title") or ""),
                          " · ".join(links), num(len(res.rows), 0)])

@@ -50,6 +50,14 @@ def file_name(path) -> str:
     return _path_slug(path.name, "file")
 
 
+BIG_CATALOG_FILE = 1_000_000  # bytes: larger catalog CSVs are published zipped, their JSON only in catalog.zip
+
+
+def zipped_only(path) -> bool:
+    """A catalog file too big to publish as is (it grows with every report; the site must fit 1 GB)."""
+    return path is not None and path.stat().st_size > BIG_CATALOG_FILE
+
+
 def label(row: dict[str, Any]) -> str:
     m = str(row.get("metric") or "")
     base = str(row.get("label") or METRIC_LABELS.get(m) or m)
