@@ -76,3 +76,15 @@ def test_plain_cell_shortcut_keeps_the_normalisation(text, expected):
     if _ANY_WORK.search(text) is None:
         assert expected == text  # the shortcut is only taken where no rule applies
     assert normalize_text(expected, t2s=False) == expected  # canonical text is stable
+
+
+def test_money_mention_start_filter_loses_no_match(paragraphs):
+    import re
+
+    assert patterns.MONEY_MENTION.pattern.startswith(patterns._NAME_START)
+    plain = re.compile(patterns.MONEY_MENTION.pattern[len(patterns._NAME_START):])
+    extra = ["“三公”经费支出决算为12.5万元", "'三公'经费支出为3万元", "因公出国(境)费用1.2万元", "授予中小企业合同金额5万元"]
+    for text in paragraphs + extra:
+        got = [(m.span(), m.groupdict()) for m in patterns.MONEY_MENTION.finditer(text)]
+        assert got == [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
+    assert [m.group("label") for m in patterns.MONEY_MENTION.finditer(extra[0])] == ["“三公”经费支出决算"]
