@@ -254,7 +254,10 @@ def _run_job(job: _Job) -> tuple[str, str | None, str | None, str | None]:
     outcome = _extract_safe((job.path, job.entry))
     if outcome.record is None:
         return job.path, None, outcome.error, outcome.detail
-    text = record_json(outcome.record, indent=job.indent)
+    try:
+        text = record_json(outcome.record, indent=job.indent)
+    except Exception as e:  # a value JSON cannot hold is a parser bug: name the file, go on
+        return job.path, None, f"internal error while saving the record ({type(e).__name__}: {e}); please report it with the file", traceback.format_exc()
     if job.key is not None and job.cache_dir is not None:
         RecordCache(Path(job.cache_dir)).put(job.key, text)
     return job.path, text, None, None
@@ -311,21 +314,24 @@ def extract_many(
 
     # Process data: the rest in worker processes (results come back as JSON text, in order).
     results = _run_jobs([job for _, job in todo], jobs)
-    missed = iter(todo)
     outcomes: list[Outcome] = []
-    for i, p in enumerate(paths):
-        if i in hits:
-            record, text = hits[i]
-            outcome = Outcome(path=str(p), record=record, cached=True)
-        else:
-            next(missed)
-            outcome, text = _outcome(next(results))
-        # Save outputs.
-        if out is not None and outcome.record is not None and text is not None:
-            _write_text(out, Path(outcome.path).stem, text if text.startswith("{\n") else record_json(outcome.record))
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
+    try:
+        for i, p in enumerate(paths):
+            if i in hits:
+                record, text = hits[i]
+                outcome = Outcome(path=str(p), record=record, cached=True)
+            else:
+                outcome, text = _outcome(next(results))
+            # Save outputs.
+            if out is not None and outcome.record is not None and text is not None:
+                _write_text(out, Path(outcome.path).stem, text if text.startswith("{\n") else record_json(outcome.record))
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the worker processes now, not when the generator is collected
     return outcomes
 
 
