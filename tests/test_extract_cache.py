@@ -63,6 +63,8 @@ def test_cached_run_equals_uncached_run(reports, tmp_path):
     assert all(o.cached for o in second)
     assert [o.record for o in second] == [o.record for o in fresh] == [o.record for o in first]
     assert [o.path for o in second] == [str(p) for p in files]
+    assert [o.key for o in second] == [o.key for o in first] and len({o.key for o in first}) == len(files)
+    assert all(o.key is None for o in fresh)
 
 
 def test_changed_file_misses_the_cache(reports, tmp_path):

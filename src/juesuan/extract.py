@@ -32,6 +32,9 @@ class Outcome:
     error: str | None = None  # one line, says what is wrong and what to do
     detail: str | None = None  # traceback for unexpected failures (shown with --debug)
     cached: bool = False  # the record came from the record cache
+    # The record cache key: a hash of everything the record is made from (report bytes, manifest
+    # row, path, code). Equal keys mean equal records; None when the cache was not used.
+    key: str | None = None
 
 
 def find_reports(paths: Iterable[Path]) -> list[Path]:
@@ -171,7 +174,7 @@ def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
                 data[name] = convert(value)
         if fast and data.keys() == names:
             obj = new(cls)
-            obj.__dict__.update(data)
+            obj.__dict__ = data
             return obj
         return cls(**{k: v for k, v in data.items() if k in names})
 
@@ -297,31 +300,38 @@ def extract_many(
     fingerprint = code_fingerprint() if cache is not None else ""
     want_indent = out is not None
 
-    # Load inputs: which reports the cache already holds.
-    hits: dict[int, tuple[Record, str]] = {}
-    todo: list[tuple[int, _Job]] = []
+    # Load inputs: which reports the cache may already hold (read later, while workers run).
+    cached: dict[int, tuple[_Job, str]] = {}
+    todo: list[_Job] = []
     for i, p in enumerate(paths):
         job = _Job(str(p), entries.get(Path(p).name), indent=want_indent)
         if cache is not None:
             sha = _sha_or_none(Path(p), file_sha256)
             if sha is not None:
                 job.key, job.cache_dir = record_key(sha, job.path, job.entry, fingerprint), str(cache.folder)
-                found = cache.get(job.key, sha)
-                if found is not None:
-                    hits[i] = found
+                if cache.path(job.key).is_file():
+                    cached[i] = (job, sha)
                     continue
-        todo.append((i, job))
+        todo.append(job)
 
     # Process data: the rest in worker processes (results come back as JSON text, in order).
-    results = _run_jobs([job for _, job in todo], jobs)
+    results = _run_jobs(todo, jobs)
+    pending = iter(todo)
     outcomes: list[Outcome] = []
     try:
         for i, p in enumerate(paths):
-            if i in hits:
-                record, text = hits[i]
-                outcome = Outcome(path=str(p), record=record, cached=True)
+            if i in cached:
+                job, sha = cached[i]
+                found = cache.get(job.key, sha) if cache is not None else None
+                if found is not None:
+                    outcome, text = Outcome(path=job.path, record=found[0], cached=True), found[1]
+                else:  # an unreadable entry: extract the report here, which rewrites the entry
+                    outcome, text = _outcome(_run_job(job))
             else:
+                job = next(pending)
                 outcome, text = _outcome(next(results))
+            if outcome.record is not None:
+                outcome.key = job.key
             # Save outputs.
             if out is not None and outcome.record is not None and text is not None:
                 _write_text(out, Path(outcome.path).stem, text if text.startswith("{\n") else record_json(outcome.record))
