@@ -77,14 +77,15 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
             target[name] += 1
             first_seen.setdefault(name, para)
             named.add(name)
-        if year_kind is None or PART_HEADING.match(text):
+        # (YEAR_KIND needs 决算 and PART_HEADING 部分: cheap tests before the regexes.)
+        if "决算" in text and (year_kind is None or ("部分" in text and PART_HEADING.match(text))):
             m = YEAR_KIND.search(text)
             if m and (year_kind is None or PART_HEADING.match(text)):
                 year_kind = (int(m.group("year")), m.group("kind"), para)
         if "元" in text:
             for m in _MONEY_FAST.finditer(text):
                 units[m.group("unit")] += 1
-        if subunits is None:
+        if subunits is None and "下" in text:
             m = SUBUNITS.search(text)
             if m:
                 subunits = (0 if m.group("none") else int(float(m.group("n"))), para)

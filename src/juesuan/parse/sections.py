@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
 from ..read.document import Block, Document, Paragraph
@@ -110,7 +111,15 @@ _AMOUNT = re.compile(r"\d\s*(?:万元|元|%)")
 def heading_topic(text: str) -> str | None:
     """The topic a section heading announces, or None when the text is not a heading."""
     text = text.strip()
-    if not text or len(text) > 45 or _AMOUNT.search(text):
+    if not text or len(text) > 45:
+        return None
+    return _short_heading_topic(text)
+
+
+@lru_cache(maxsize=8192)
+def _short_heading_topic(text: str) -> str | None:
+    """heading_topic of a short text (headings repeat across reports: the template's wording)."""
+    if _AMOUNT.search(text):
         return None
     if not (_HEADING_NUMBER.match(text) or text.endswith(("说明", "情况", "情况。", "说明。"))):
         return None
