@@ -23,6 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SLUG_000 = "sichuan-panzhihua-kexuejishuju-2022"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    """Keep the packaging/validation caches of these tests out of the repository's build/cache/."""
+    from juesuan import settings
+
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+
+
 def rich_record():
     """record_000 plus a 附件 table and text cells a spreadsheet would run as formulas."""
     r = record_000()

@@ -34,16 +34,22 @@ class Mapping:
     unmapped: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (level, name, candidates)
 
 
+_SPACE = re.compile(r"\s+")
+_LEVEL_MARK = re.compile(r"\((类|款|项|项目)\)$")
+
+
+@lru_cache(maxsize=65536)
 def clean(name: str | None) -> str:
     """Name as compared: NFKC, no spaces, no （类）/（款）/（项） markers."""
     if not name:
         return ""
     text = unicodedata.normalize("NFKC", name)
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"\((类|款|项|项目)\)$", "", text)
+    text = _SPACE.sub("", text)
+    text = _LEVEL_MARK.sub("", text)
     return text
 
 
+@lru_cache(maxsize=65536)
 def class_key(name: str | None) -> str:
     """类 names are printed with or without their trailing 支出 (科学技术 = 科学技术支出)."""
     text = clean(name)
@@ -61,24 +67,25 @@ class Table:
         self.children: dict[str | None, list[Code]] = {}
         for c in self.codes:
             self.children.setdefault(c.parent_code, []).append(c)
+        # lookups by compared name; the first code listed wins, as a scan in file order would
+        self._classes: dict[str, Code] = {}
+        for c in self.children.get(None, []):
+            self._classes.setdefault(class_key(c.name), c)
+        self._children: dict[str | None, dict[str, Code]] = {}
+        for parent, kids in self.children.items():
+            named = self._children.setdefault(parent, {})
+            for c in kids:
+                named.setdefault(clean(c.name), c)
 
     def name(self, code: str | None) -> str | None:
         c = self.by_code.get(code or "")
         return c.name if c else None
 
     def find_class(self, name: str | None) -> Code | None:
-        key = class_key(name)
-        for c in self.children.get(None, []):
-            if class_key(c.name) == key:
-                return c
-        return None
+        return self._classes.get(class_key(name))
 
     def find_child(self, parent: Code, name: str | None) -> Code | None:
-        key = clean(name)
-        for c in self.children.get(parent.code, []):
-            if clean(c.name) == key:
-                return c
-        return None
+        return self._children.get(parent.code, {}).get(clean(name))
 
     def candidates(self, level: str, name: str, parent: Code | None) -> list[str]:
         """Closest known names (with codes) for an unmapped name: among siblings, else the whole level."""

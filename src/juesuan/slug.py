@@ -10,20 +10,28 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-
-from pypinyin import lazy_pinyin, load_phrases_dict
+from functools import lru_cache
+from typing import Callable
 
 MAX_SLUG = 80  # characters; long department names are cut and keep a short hash
 MAX_PART = 40
 
 # Place-name readings pypinyin gets wrong (its default reading differs).
-load_phrases_dict(
-    {
-        "单县": [["shàn"], ["xiàn"]],
-        "长宁": [["cháng"], ["níng"]],
-        "涡阳": [["guō"], ["yáng"]],
-    }
-)
+PHRASES = {
+    "单县": [["shàn"], ["xiàn"]],
+    "长宁": [["cháng"], ["níng"]],
+    "涡阳": [["guō"], ["yáng"]],
+}
+
+
+@lru_cache(maxsize=1)
+def _lazy_pinyin() -> Callable:
+    """pypinyin, imported on first use: loading its dictionaries takes 0.6–3 s, and most importers
+    of this module (the checks, the site's methodology page) only need normalise()."""
+    from pypinyin import lazy_pinyin, load_phrases_dict
+
+    load_phrases_dict(PHRASES)
+    return lazy_pinyin
 
 # Administrative suffixes dropped from region names when the rest is still a name (≥ 2 characters).
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
@@ -40,12 +48,13 @@ def normalise(text: str | None) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=65536)
 def pinyin_slug(text: str | None, limit: int = MAX_PART) -> str:
     """Pinyin of `text` as one lowercase ASCII word (letters and digits only); '' if none."""
     text = normalise(text)
     if not text:
         return ""
-    syllables = lazy_pinyin(text, errors=lambda chars: list(chars))
+    syllables = _lazy_pinyin()(text, errors=lambda chars: list(chars))
     ascii_text = unicodedata.normalize("NFKD", "".join(syllables)).encode("ascii", "ignore").decode().lower()
     word = _NON_SLUG.sub("", ascii_text)
     return _cap(word, limit, text)

@@ -3,21 +3,36 @@
 `build_packages` writes datapackages/<slug>/ for every extracted report and datapackages/catalog/,
 each folder swapped in atomically; it removes packages of reports that are gone and never lets a
 failed or duplicate report stop the others (they are listed in the catalog's build_report).
+
+Incremental: a package whose input (the record, its slug, and the packager's code) is unchanged
+and whose files on disk are as written is left alone; its catalog rows come from the cache
+(build/cache/package/). Many packages are built on all cores.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import os
+import pickle
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable
 
-from ..checks import count_by_severity, run_checks
+from ..checks import run_checks
+from ..checks.digests import DEFAULT, resolve_cache_dir, stat_signature
 from ..record import Record
-from ..slug import dedupe, department_slug, normalise, region_path, report_slug
+from ..slug import dedupe, normalise
 from .catalog import CATALOG, build_catalog
-from .report import Built, build_report_package
+from .report import Fragment, build_report_package
+from .state import PackageCache, Written
 from .write import is_juesuan_package, recover_interrupted, write_package_dir
+
+PARALLEL_FROM = 64  # packages to build before starting worker processes pays off
 
 
 @dataclass
@@ -26,6 +41,7 @@ class Summary:
     written: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     removed: list[str] = field(default_factory=list)
+    unchanged: int = 0  # packages left as they were (same input, intact on disk)
     findings: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "note": 0})
 
     def describe(self) -> str:
@@ -80,8 +96,14 @@ def build_packages(
     packages_dir: Path,
     reports_root: Path | None = None,
     before_file: Callable[[str], None] | None = None,
+    cache_dir: Any = DEFAULT,
+    jobs: int | None = None,
 ) -> Summary:
-    """Write every report's package and the catalog; return what happened."""
+    """Write every report's package and the catalog; return what happened.
+
+    `cache_dir` (default settings.CACHE_DIR; None for no cache) remembers what each package was
+    built from, so unchanged packages are not rewritten. `jobs` caps the worker processes.
+    """
     packages_dir = Path(packages_dir)
     recover_interrupted(packages_dir)
     summary = Summary(packages_dir)
@@ -106,41 +128,124 @@ def build_packages(
         else:
             accepted.append((label, record))
 
-    slugs = dedupe([
-        (label, report_slug(r.identity.department, r.identity.province, r.identity.city, r.identity.district,
-                            r.identity.fiscal_year))
-        for label, r in accepted
-    ])
-    built: list[tuple[Built, Record]] = []
-    for label, record in sorted(accepted, key=lambda lr: slugs[lr[0]]):
-        ident = record.identity
-        name = slugs[label]
-        try:
-            findings = run_checks(record)
-            b = build_report_package(
-                record, name, region_path(ident.province, ident.city, ident.district),
-                department_slug(ident.department, ident.province, ident.city, ident.district), findings,
-            )
-        except Exception as e:  # a record the packager cannot handle must not stop the others
-            reason = f"internal error while packaging ({type(e).__name__}: {e}); please report it with the file"
-            summary.failed.append((label, reason))
-            build_rows.append({"file": label, "status": "failed", "package": None, "reason": reason})
-            continue
-        write_package_dir(packages_dir, name, b.files, before_file)
-        built.append((b, record))
-        summary.written.append(name)
-        for severity, n in count_by_severity(findings).items():
-            summary.findings[severity] += n
-        build_rows.append({"file": label, "status": "ok", "package": name, "reason": None})
+    cache = PackageCache(resolve_cache_dir(cache_dir), packages_dir)
+    names = cache.names([r.identity for _, r in accepted])
+    slugs = dedupe([(label, names[_identity_key(r.identity)][0]) for label, r in accepted])
+    jobs_list = sorted(((slugs[label], label, record, *names[_identity_key(record.identity)][1:])
+                        for label, record in accepted), key=lambda j: j[0])
 
-    write_package_dir(packages_dir, CATALOG, build_catalog(built, build_rows), before_file)
+    fragments: dict[str, Fragment] = {}
+    keys: dict[str, str] = {}
+    rebuild = []
+    for name, label, key, result in _run_all(jobs_list, packages_dir, cache, before_file, jobs):
+        keys[name] = key
+        if result is UNCHANGED:
+            fragment = cache.fragment(name)
+            if fragment is None:  # its cache entry is unreadable: build it again
+                rebuild.append(name)
+                continue
+            fragments[name] = fragment
+            summary.unchanged += 1
+        elif isinstance(result, str):
+            summary.failed.append((label, result))
+            build_rows.append({"file": label, "status": "failed", "package": None, "reason": result})
+        else:
+            fragments[name] = cache.written(name, key, result)
+    if rebuild:
+        cache.forget(rebuild)
+        again = [job for job in jobs_list if job[0] in rebuild]
+        for name, label, key, result in _run_all(again, packages_dir, cache, before_file, 1):
+            if isinstance(result, str):
+                summary.failed.append((label, result))
+                build_rows.append({"file": label, "status": "failed", "package": None, "reason": result})
+            else:
+                fragments[name] = cache.written(name, key, result)
+    for name, label, *_ in jobs_list:
+        if name in fragments:
+            summary.written.append(name)
+            for severity, n in fragments[name].findings.items():
+                summary.findings[severity] += n
+            build_rows.append({"file": label, "status": "ok", "package": name, "reason": None})
+
+    catalog_key = hashlib.sha256(json.dumps(
+        [cache.fingerprint, sorted(build_rows, key=lambda r: r["file"]), sorted((n, keys[n]) for n in fragments)],
+        ensure_ascii=False).encode("utf-8")).hexdigest()
+    if not cache.catalog_unchanged(catalog_key):
+        catalog_files = build_catalog(list(fragments.values()), build_rows)
+        write_package_dir(packages_dir, CATALOG, catalog_files, before_file)
+        cache.catalog_written(catalog_key, catalog_files)
 
     keep = set(summary.written) | {CATALOG}
     for entry in sorted(packages_dir.iterdir()):
         if entry.is_dir() and entry.name not in keep and is_juesuan_package(entry):
             shutil.rmtree(entry)
             summary.removed.append(entry.name)
+    cache.save(keep)
     return summary
+
+
+def _identity_key(ident) -> tuple:
+    return (ident.department, ident.province, ident.city, ident.district, ident.fiscal_year)
+
+
+def _input_key(fingerprint: str, name: str, record: Record) -> str:
+    """What a report package is made of: the packager's code, the slug and the whole record."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: equal records give equal bytes however their strings are shared
+    pickler.dump(record)
+    h = hashlib.sha256(f"{fingerprint}\n{name}\n".encode("utf-8"))
+    h.update(buffer.getbuffer())
+    return h.hexdigest()
+
+
+UNCHANGED = None  # a worker's answer for a package whose input and files are as last built (survives pickling)
+
+# Set in the parent just before the worker processes fork; workers read them instead of unpickling records.
+_JOBS: list[tuple] = []
+_CACHE: PackageCache | None = None
+
+
+def _one(index: int, packages_dir: Path, before_file: Callable[[str], None] | None = None):
+    """One report: (name, label, input key, UNCHANGED (None) | failure reason | Written)."""
+    name, label, record, region, department = _JOBS[index]
+    key = _input_key(_CACHE.fingerprint if _CACHE else "", name, record)
+    if _CACHE is not None and _CACHE.unchanged(name, key):
+        return name, label, key, UNCHANGED
+    try:
+        findings = run_checks(record)
+        b = build_report_package(record, name, region, department, findings)
+    except Exception as e:  # a record the packager cannot handle must not stop the others
+        return name, label, key, (f"internal error while packaging ({type(e).__name__}: {e}); "
+                                  "please report it with the file")
+    folder = write_package_dir(packages_dir, name, b.files, before_file)
+    files = {}
+    for file_name, data in b.files.items():
+        files[file_name] = stat_signature(os.stat(os.path.join(folder, file_name))) + \
+            [hashlib.sha256(data).hexdigest()]
+    blob = pickle.dumps(b.fragment, protocol=5)
+    if _CACHE is not None:
+        _CACHE.store_fragment(name, blob)
+    return name, label, key, Written(blob, files)
+
+
+def _run_all(jobs_list: list, packages_dir: Path, cache: PackageCache | None,
+             before_file: Callable[[str], None] | None, jobs: int | None):
+    """Every report's package (or UNCHANGED), across worker processes when there are many."""
+    global _JOBS, _CACHE
+    _JOBS, _CACHE = jobs_list, cache
+    try:
+        workers = min(jobs or os.cpu_count() or 1, os.cpu_count() or 1)
+        if len(jobs_list) < PARALLEL_FROM or workers < 2 or before_file is not None:
+            for i in range(len(jobs_list)):
+                yield _one(i, packages_dir, before_file)
+            return
+        # fork: the workers inherit the records and the cache state instead of receiving them pickled
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            yield from pool.map(_one, range(len(jobs_list)), [packages_dir] * len(jobs_list),
+                                chunksize=max(1, min(32, len(jobs_list) // (workers * 8))))
+    finally:
+        _JOBS, _CACHE = [], None
 
 
 __all__ = ["build_packages", "Summary"]

@@ -1,4 +1,8 @@
-"""The catalog package: all reports' main resources in one place, a report index and a build report."""
+"""The catalog package: all reports' main resources in one place, a report index and a build report.
+
+Built by concatenating each report's Fragment (rows already encoded by the report packager), so a
+rebuild after one report changed does not re-derive the other reports' rows.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,10 @@ from .. import __version__
 from ..checks.rules import catalog_rows
 from ..settings import LICENSE
 from . import schema
-from .report import CREATED, Built, region_text, resource, title_of
-from .write import csv_bytes, descriptor_bytes, json_bytes
+from .report import COMBINED, CREATED, Fragment, resource
+from .write import csv_bytes, csv_file, descriptor_bytes, json_bytes, json_file
 
 CATALOG = "catalog"
-COMBINED = ("figures", "spending_by_function", "spending_by_class", "performance_scores", "checks")
 COMBINED_TITLES = {
     "figures": ("全部报告的数字", "所有报告的 figures 资源合在一起，前四列标明报告。"),
     "spending_by_function": ("全部报告的支出明细", "所有报告的 spending_by_function 资源合在一起。"),
@@ -26,58 +29,29 @@ def _key_fields() -> list[dict]:
     return [f.descriptor() for f in schema.REPORT_KEYS]
 
 
-def _main(record, metric: str) -> Any:
-    for f in record.figures:
-        if f.metric == metric and not f.qualifier:
-            return f.value
-    f = record.figure(metric)
-    return f.value if f else None
-
-
-def build_catalog(built: list[tuple[Built, Any]], build_rows: list[dict[str, Any]]) -> dict[str, bytes]:
-    """Files of datapackages/catalog/. `built` pairs each written package with its record."""
-    built = sorted(built, key=lambda br: br[0].name)
+def build_catalog(fragments: list[Fragment], build_rows: list[dict[str, Any]]) -> dict[str, bytes]:
+    """Files of datapackages/catalog/ from every published report's fragment."""
+    fragments = sorted(fragments, key=lambda f: f.name)
     files: dict[str, bytes] = {}
     descriptors: list[dict] = []
-    names = [b.name for b, _ in built]
+    names = [f.name for f in fragments]
 
-    report_rows = []
-    for b, record in built:
-        ident, j = record.identity, b.descriptor["juesuan"]
-        report_rows.append({
-            "package": b.name, "title": title_of(record), "department": ident.department,
-            "province": ident.province, "city": ident.city, "district": ident.district,
-            "region": region_text(record), "region_path": j["region_path"], "department_slug": j["department_slug"],
-            "fiscal_year": ident.fiscal_year, "kind": ident.kind, "unit": ident.unit,
-            "expenditure_total": _main(record, "expenditure_total"),
-            "general_budget_expenditure": _main(record, "general_budget_expenditure"),
-            "three_public_total": _main(record, "three_public_total"),
-            "figures": len(record.figures),
-            "findings_error": j["findings"]["error"], "findings_warning": j["findings"]["warning"],
-            "findings_note": j["findings"]["note"],
-            "source_file": record.source_file.name, "sha256": record.source_file.sha256,
-            "source_url": record.source_file.source_url,
-        })
+    report_rows = [f.report_row for f in fragments]
     _add(files, descriptors, resource("reports", schema.reports(), "报告目录",
                                       "每份已发布的报告一行：部门、地区、年度和关键数字。", ["package"]), report_rows)
 
     key_fk = [{"fields": ["package"], "reference": {"resource": "reports", "fields": ["package"]}}]
     for res in COMBINED:
-        fields: list[dict] | None = None
-        rows: list[dict] = []
-        for b, record in built:
-            res_fields, res_rows = b.tables[res]
-            fields = fields or res_fields
-            keys = {"package": b.name, "department": record.identity.department,
-                    "region": region_text(record), "fiscal_year": record.identity.fiscal_year}
-            rows.extend({**keys, **row} for row in res_rows)
-        if fields is None:  # no report at all: take the schema from an empty package's definition
-            fields = _empty_fields(res)
-        if res == "figures" and built:
+        fields: list[dict] = fragments[0].combined[res][0] if fragments else _empty_fields(res)
+        if res == "figures" and fragments:
             enum: list[str] = []
-            for b, _ in built:
-                metric = next(f for f in b.tables[res][0] if f["name"] == "metric")
-                enum += [m for m in metric["constraints"]["enum"] if m not in enum]
+            seen: set[str] = set()
+            for fragment in fragments:
+                metric = next(f for f in fragment.combined[res][0] if f["name"] == "metric")
+                for m in metric["constraints"]["enum"]:
+                    if m not in seen:
+                        seen.add(m)
+                        enum.append(m)
             fields = [dict(f, constraints={**f["constraints"], "enum": enum}) if f["name"] == "metric" else f
                       for f in fields]
         # reports differ in money unit (万元/元): the catalog's unit is per row, in the unit column
@@ -85,7 +59,11 @@ def build_catalog(built: list[tuple[Built, Any]], build_rows: list[dict[str, Any
         title, description = COMBINED_TITLES[res]
         d = resource(res, [], title, description, ["package", "n"], key_fk if names else None)
         d["schema"]["fields"] = _key_fields() + list(fields)
-        _add(files, descriptors, d, rows)
+        descriptors.append(d)
+        csv_lines = [line for f in fragments for line in f.combined[res][1]]
+        json_lines = [line for f in fragments for line in f.combined[res][2]]
+        files[f"{res}.csv"] = csv_file(d["schema"]["fields"], csv_lines)
+        files[f"{res}.json"] = json_file(json_lines)
 
     _add(files, descriptors, resource("rules", schema.rules(), "核对规则",
                                       "checks 资源中每条规则的 id、级别、标题、说明模板和说明。", ["id"]), catalog_rows())

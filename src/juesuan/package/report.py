@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .. import __version__
@@ -13,7 +14,7 @@ from ..record import Record
 from ..settings import LICENSE
 from . import resources as rows_of
 from . import schema
-from .write import csv_bytes, descriptor_bytes, json_bytes
+from .write import cell_writers, csv_file, csv_records, descriptor_bytes, encode_rows, json_file, json_text, json_value
 
 # Packages must be byte-identical for unchanged input, so `created` is not the build time but a
 # fixed reproducible-build epoch; the content is identified by the sources' sha256.
@@ -36,6 +37,25 @@ TITLES = {
 }
 
 
+# Resources the catalog combines across reports (see catalog.py).
+COMBINED = ("figures", "spending_by_function", "spending_by_class", "performance_scores", "checks")
+
+
+@dataclass
+class Fragment:
+    """What the catalog needs from one report, already encoded, so the catalog is a concatenation.
+
+    `combined[res]` holds the resource's fields and its rows as catalog CSV records and JSON
+    objects (the report keys package/department/region/fiscal_year already in front). Fragments
+    are small enough to cache between runs and to send back from worker processes.
+    """
+
+    name: str
+    report_row: dict[str, Any]
+    combined: dict[str, tuple[list[dict], list[str], list[str]]]
+    findings: dict[str, int]
+
+
 @dataclass
 class Built:
     """A package ready to write: its files, and what the catalog needs from it."""
@@ -43,7 +63,7 @@ class Built:
     name: str
     files: dict[str, bytes]
     descriptor: dict[str, Any]
-    tables: dict[str, tuple[list[dict], list[dict]]]  # resource → (fields, rows) for the catalog
+    fragment: Fragment
     findings: list[Finding]
 
 
@@ -65,10 +85,10 @@ def metric_enum(records: list[Record]) -> list[str]:
     return known + extra
 
 
-def resource(name: str, fields: list[schema.Field], title: str, description: str,
+def resource(name: str, fields: list[schema.Field] | list[dict], title: str, description: str,
              primary_key: list[str] | None = None, foreign_keys: list[dict] | None = None) -> dict[str, Any]:
     """A tabular resource descriptor for `<name>.csv` (its JSON twin is `<name>.json`)."""
-    table_schema: dict[str, Any] = {"fields": [f.descriptor() for f in fields]}
+    table_schema: dict[str, Any] = {"fields": [f if isinstance(f, dict) else f.descriptor() for f in fields]}
     if primary_key:
         table_schema["primaryKey"] = primary_key
     if foreign_keys:
@@ -87,25 +107,46 @@ def resource(name: str, fields: list[schema.Field], title: str, description: str
     }
 
 
+@lru_cache(maxsize=512)
+def _fields(kind: str, *args: Any) -> list[dict[str, Any]]:
+    """Field descriptors of a standard resource, built once per kind and arguments (read-only)."""
+    make = getattr(schema, kind)
+    return [f.descriptor() for f in make(*(list(a) if isinstance(a, tuple) else a for a in args))]
+
+
+def key_prefixes(name: str, record: Record) -> tuple[str, str]:
+    """The catalog's report columns (package, department, region, fiscal_year) as the start of a
+    CSV record and of a JSON object, to put in front of the report's own rows."""
+    ident = record.identity
+    key_fields = [f.descriptor() for f in schema.REPORT_KEYS]
+    values = [name, ident.department, region_text(record), ident.fiscal_year]
+    cells = [write(v) for write, v in zip(cell_writers(key_fields), values)]
+    line = csv_records([cells + ["x"]])[0]  # each cell is quoted on its own: the prefix is the line minus 'x\n'
+    csv_prefix = line[:-2]
+    json_prefix = "{" + "".join(f"{json_text(f['name'])}: {json_text(json_value(v, f['type']))}, "
+                                for f, v in zip(key_fields, values))
+    return csv_prefix, json_prefix
+
+
 def build_report_package(record: Record, name: str, region_path: str, department_slug: str,
                          findings: list[Finding]) -> Built:
     """Everything one report's package holds, as bytes (nothing is written here)."""
     ident = record.identity
     unit = ident.unit
-    parts: list[tuple[str, list[schema.Field], list[dict], list[str] | None, list[dict] | None]] = []
+    parts: list[tuple[str, list[dict], list[dict], list[str] | None, list[dict] | None]] = []
 
     def add(res: str, fields, rows, pk=("n",), fks=None) -> None:
         parts.append((res, fields, rows, list(pk) if pk else None, fks))
 
-    add("figures", schema.figures(metric_enum([record]), unit), rows_of.figures(record))
-    add("spending_by_function", schema.spending_by_function(unit), rows_of.spending_by_function(record))
-    add("spending_by_class", schema.spending_by_class(unit), rows_of.spending_by_class(record))
-    add("responsibilities", schema.text_items("职责"), rows_of.text_items(record.responsibilities))
-    add("subunits", schema.text_items("单位"), rows_of.text_items(record.subunits))
-    add("offices", schema.text_items("机构"), rows_of.text_items(record.offices))
-    add("notes", schema.notes(), rows_of.notes(record))
-    add("glossary", schema.glossary(), rows_of.glossary(record))
-    add("performance_scores", schema.performance_scores(), rows_of.performance_scores(record))
+    add("figures", _fields("figures", tuple(metric_enum([record])), unit), rows_of.figures(record))
+    add("spending_by_function", _fields("spending_by_function", unit), rows_of.spending_by_function(record))
+    add("spending_by_class", _fields("spending_by_class", unit), rows_of.spending_by_class(record))
+    add("responsibilities", _fields("text_items", "职责"), rows_of.text_items(record.responsibilities))
+    add("subunits", _fields("text_items", "单位"), rows_of.text_items(record.subunits))
+    add("offices", _fields("text_items", "机构"), rows_of.text_items(record.offices))
+    add("notes", _fields("notes"), rows_of.notes(record))
+    add("glossary", _fields("glossary"), rows_of.glossary(record))
+    add("performance_scores", _fields("performance_scores"), rows_of.performance_scores(record))
 
     table_rows, table_parts = [], []
     for t in sorted(record.tables, key=lambda t: t.index):
@@ -124,27 +165,33 @@ def build_report_package(record: Record, name: str, region_path: str, department
     fks = None
     if indicator_rows and all(r["table_index"] in known_tables for r in indicator_rows):
         fks = [{"fields": ["table_index"], "reference": {"resource": "tables", "fields": ["table_index"]}}]
-    add("performance_indicators", schema.performance_indicators(), indicator_rows, fks=fks)
-    add("tables", schema.tables_index(), table_rows, pk=("table_index",))
-    add("warnings", schema.warnings(), rows_of.warnings(record))
-    add("checks", schema.checks([r.id for r in RULES]), rows_of.checks(findings))
+    add("performance_indicators", _fields("performance_indicators"), indicator_rows, fks=fks)
+    add("tables", _fields("tables_index"), table_rows, pk=("table_index",))
+    add("warnings", _fields("warnings"), rows_of.warnings(record))
+    add("checks", _fields("checks", tuple(r.id for r in RULES)), rows_of.checks(findings))
 
     files: dict[str, bytes] = {}
     descriptors: list[dict] = []
-    catalog_tables: dict[str, tuple[list[dict], list[dict]]] = {}
+    combined: dict[str, tuple[list[dict], list[str], list[str]]] = {}
+    csv_prefix, json_prefix = key_prefixes(name, record)
     for res, fields, rows, pk, fk in parts:
         title, description = TITLES[res]
         d = resource(res, fields, title, description, pk, fk)
         descriptors.append(d)
         field_descriptors = d["schema"]["fields"]
-        files[f"{res}.csv"] = csv_bytes(field_descriptors, rows)
-        files[f"{res}.json"] = json_bytes(field_descriptors, rows)
-        catalog_tables[res] = (field_descriptors, rows)
+        csv_recs, json_recs = encode_rows(field_descriptors, rows)
+        files[f"{res}.csv"] = csv_file(field_descriptors, csv_recs)
+        files[f"{res}.json"] = json_file(json_recs)
+        if res in COMBINED:
+            combined[res] = (field_descriptors, [csv_prefix + r for r in csv_recs],
+                             [json_prefix + r[1:] for r in json_recs])
     for res, fields, rows, table_title in table_parts:
         d = resource(res, fields, table_title or f"附件表格 {res}", "报告附件中的表格，单元格按报告原样；整列为数字时类型为 number。")
         descriptors.append(d)
-        files[f"{res}.csv"] = csv_bytes(d["schema"]["fields"], rows)
-        files[f"{res}.json"] = json_bytes(d["schema"]["fields"], rows)
+        field_descriptors = d["schema"]["fields"]
+        csv_recs, json_recs = encode_rows(field_descriptors, rows)
+        files[f"{res}.csv"] = csv_file(field_descriptors, csv_recs)
+        files[f"{res}.json"] = json_file(json_recs)
 
     counts = count_by_severity(findings)
     source = record.source_file
@@ -185,7 +232,37 @@ def build_report_package(record: Record, name: str, region_path: str, department
         },
     }
     files["datapackage.json"] = descriptor_bytes(descriptor)
-    return Built(name, files, descriptor, catalog_tables, findings)
+    fragment = Fragment(name, report_row(name, record, region_path, department_slug, counts), combined, counts)
+    return Built(name, files, descriptor, fragment, findings)
+
+
+def _main(record: Record, metric: str) -> Any:
+    """The unqualified figure of `metric` (else the first one), for the catalog's key numbers."""
+    for f in record.figures:
+        if f.metric == metric and not f.qualifier:
+            return f.value
+    f = record.figure(metric)
+    return f.value if f else None
+
+
+def report_row(name: str, record: Record, region_path: str, department_slug: str,
+               counts: dict[str, int]) -> dict[str, Any]:
+    """The report's row in the catalog's `reports` resource."""
+    ident = record.identity
+    return {
+        "package": name, "title": title_of(record), "department": ident.department,
+        "province": ident.province, "city": ident.city, "district": ident.district,
+        "region": region_text(record), "region_path": region_path, "department_slug": department_slug,
+        "fiscal_year": ident.fiscal_year, "kind": ident.kind, "unit": ident.unit,
+        "expenditure_total": _main(record, "expenditure_total"),
+        "general_budget_expenditure": _main(record, "general_budget_expenditure"),
+        "three_public_total": _main(record, "three_public_total"),
+        "figures": len(record.figures),
+        "findings_error": counts["error"], "findings_warning": counts["warning"],
+        "findings_note": counts["note"],
+        "source_file": record.source_file.name, "sha256": record.source_file.sha256,
+        "source_url": record.source_file.source_url,
+    }
 
 
 def _source(record: Record) -> dict[str, Any]:

@@ -1,0 +1,147 @@
+"""Content digests of package files and code fingerprints, for the packaging and validation caches.
+
+A file's sha256 is remembered with its (size, mtime, ctime, inode), as git's index does, so an
+unchanged file is not read again; any write to a file, even one that restores its mtime,
+changes its ctime, so a tampered file is always hashed afresh. Caches live under
+settings.CACHE_DIR (build/cache/), never in datapackages/ or the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .. import __version__, settings
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+# What `cache_dir` means when a caller does not say: settings.CACHE_DIR, looked up at call time.
+DEFAULT = object()
+
+
+def resolve_cache_dir(cache_dir: Any) -> Path | None:
+    """settings.CACHE_DIR for DEFAULT, None (no caching) for None, else the given folder."""
+    if cache_dir is DEFAULT:
+        return Path(settings.CACHE_DIR)
+    return None if cache_dir is None else Path(cache_dir)
+
+
+@lru_cache(maxsize=None)
+def code_fingerprint(*paths: str, libraries: tuple[str, ...] = ()) -> str:
+    """Hash of the juesuan version, the given source files/folders (relative to the package)
+    and library versions: part of every cache key, so a code change invalidates the entries."""
+    h = hashlib.sha256(f"juesuan {__version__}\n".encode())
+    for name in paths:
+        path = PACKAGE_ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
+        for f in files:
+            if f.suffix in (".pyc", ".tmp"):
+                continue
+            h.update(f"{f.relative_to(PACKAGE_ROOT).as_posix()}\n".encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+    for lib in libraries:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            h.update(f"{lib}=={version(lib)}\n".encode())
+        except PackageNotFoundError:
+            h.update(f"{lib}==-\n".encode())
+    return h.hexdigest()
+
+
+def folder_key(folder: Path) -> str:
+    """A short name for a packages folder inside a cache (caches are kept per packages folder)."""
+    return hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+def stat_signature(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def read_json(path: Path | None) -> Any:
+    """A cache file's content, or None when it is missing or unreadable (a cache is optional)."""
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path | None, data: Any) -> None:
+    """Write a cache file atomically; a cache that cannot be written is skipped, never fatal."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+class DigestIndex:
+    """sha256 of the files under one packages folder, remembered by stat signature."""
+
+    def __init__(self, packages_dir: Path, cache_dir: Path | None):
+        self.root = Path(packages_dir)
+        self.path = cache_dir / "digests" / f"{folder_key(packages_dir)}.json" if cache_dir else None
+        data = read_json(self.path)
+        self.entries: dict[str, list] = data if isinstance(data, dict) else {}
+        self.changed = False
+
+    def remember(self, rel: str, st: os.stat_result, sha: str) -> None:
+        """Record the digest of a file just written (its bytes are known, no need to read it back)."""
+        self.entries[rel] = stat_signature(st) + [sha]
+        self.changed = True
+
+    def fresh(self, rel: str, st: os.stat_result) -> str | None:
+        """The remembered digest when the file looks unchanged since, else None."""
+        entry = self.entries.get(rel)
+        if entry and len(entry) == 5 and entry[:4] == stat_signature(st):
+            return entry[4]
+        return None
+
+    def digest(self, rel: str, st: os.stat_result | None = None) -> str:
+        """sha256 of root/rel, read only when the file changed since it was last hashed."""
+        path = self.root / rel
+        st = st or path.stat()
+        sha = self.fresh(rel, st)
+        if sha is None:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            self.remember(rel, st, sha)
+        return sha
+
+    def folder(self, name: str) -> dict[str, str]:
+        """file name → sha256 for every file in the package folder `name`."""
+        out = {}
+        with os.scandir(self.root / name) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False):
+                    out[entry.name] = self.digest(f"{name}/{entry.name}", entry.stat(follow_symlinks=False))
+        return dict(sorted(out.items()))
+
+    def forget_missing(self, names: set[str]) -> None:
+        """Drop entries of package folders that are gone, so the index does not grow forever."""
+        keep = {k: v for k, v in self.entries.items() if k.split("/", 1)[0] in names}
+        if len(keep) != len(self.entries):
+            self.entries, self.changed = keep, True
+
+    def save(self) -> None:
+        if self.changed:
+            write_json(self.path, self.entries)
+            self.changed = False
+
+
+def content_key(digests: dict[str, str], fingerprint: str) -> str:
+    """One key for a package's content (every file name and digest) and the code judging it."""
+    h = hashlib.sha256(fingerprint.encode())
+    for name, sha in sorted(digests.items()):
+        h.update(f"\n{name}\t{sha}".encode("utf-8"))
+    return h.hexdigest()
