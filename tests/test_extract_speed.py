@@ -88,3 +88,26 @@ def test_money_mention_start_filter_loses_no_match(paragraphs):
         got = [(m.span(), m.groupdict()) for m in patterns.MONEY_MENTION.finditer(text)]
         assert got == [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
     assert [m.group("label") for m in patterns.MONEY_MENTION.finditer(extra[0])] == ["“三公”经费支出决算"]
+
+
+def test_note_start_characters_cover_every_note_pattern():
+    """Every way a note can start (template wording, after its numbering) passes the first-character test."""
+    from juesuan.parse import three_public
+
+    starts = {
+        "three_public_overseas": ["因公出国（境）费支出0万元", "因公出国(境)费用"],
+        "three_public_vehicles": ["公务用车购置及运行费支出1.2万元"],
+        "vehicle_purchase": ["公务用车购置费0万元", "其中：公务用车购置费0万元", "其中:公务用车购置"],
+        "vehicle_operation": ["公务用车运行维护费支出1.2万元"],
+        "three_public_reception": ["公务接待费支出0.3万元"],
+        "reception_domestic": ["国内公务接待6批次"],
+        "reception_foreign": ["外事接待0批次"],
+        "personnel_expenses": ["人员经费1.2万元"],
+        "public_expenses": ["公用经费0.5万元"],
+    }
+    patterns_by_topic = dict(three_public.NOTE_STARTS)
+    assert set(starts) == set(patterns_by_topic)
+    for topic, bodies in starts.items():
+        for body in bodies:
+            assert patterns_by_topic[topic].match(body), (topic, body)
+            assert body[:1] in three_public._NOTE_FIRST, body

@@ -36,11 +36,11 @@ def extract(document: Document, parts: dict[int, Part], record: Record) -> None:
         if tp.is_heading:
             context = {"类": None, "款": None}
             continue
-        s = STRUCTURE_START.search(text)
+        s = STRUCTURE_START.search(text) if "主要用于" in text else None
         if s and not record.spending_by_class:
             _structure(tp, record, text[s.end() :], unit)
             continue
-        if ITEM_AMOUNT.search(text) and (XIANG_MARK.search(text) or MARK["款"].search(text) or tp.topic == "gb_detail"):
+        if "决算" in text and ITEM_AMOUNT.search(text) and (XIANG_MARK.search(text) or MARK["款"].search(text) or tp.topic == "gb_detail"):
             _items(tp, record, text, unit, context)
 
 

@@ -57,6 +57,8 @@ NOTE_STARTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("public_expenses", r"^公用经费"),
     )
 )
+# The first characters those patterns allow: other paragraphs skip the nine tests.
+_NOTE_FIRST = frozenset("因公其国外人")
 TOPIC_NOTES = {"operating": "operating_costs", "procurement": "procurement", "assets": "assets"}
 
 
@@ -94,7 +96,7 @@ def _notes(tp: TextParagraph, record: Record, last: Note | None) -> Note | None:
     """Detail texts kept as printed; an unnumbered follow-on line joins the note above it."""
     text = tp.paragraph.text
     body = NUMBERING.sub("", text)
-    for topic, pattern in NOTE_STARTS:
+    for topic, pattern in NOTE_STARTS if body[:1] in _NOTE_FIRST else ():
         if pattern.match(body) and (tp.topic in (None, "three_public", "gb_basic") or topic.endswith("expenses")):
             note = Note(topic=topic, text=text, source=source_of(tp.paragraph))
             record.notes.append(note)
