@@ -24,11 +24,11 @@ SLUG_000 = "sichuan-panzhihua-kexuejishuju-2022"
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(tmp_path, monkeypatch):
+def _own_cache(tmp_path_factory, monkeypatch):
     """Keep the packaging/validation caches of these tests out of the repository's build/cache/."""
     from juesuan import settings
 
-    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path_factory.mktemp("cache"))
 
 
 def rich_record():
