@@ -252,21 +252,36 @@ class _Job:
     indent: bool = False
 
 
-def _run_job(job: _Job) -> tuple[str, str | None, str | None, str | None]:
-    """Extract one report; returns (path, record JSON, error, detail). Runs in a worker."""
+def _extract_job(job: _Job) -> tuple[Outcome, str | None]:
+    """Extract one report here: its outcome, and the record's JSON when the cache or `out` wants it."""
     outcome = _extract_safe((job.path, job.entry))
-    if outcome.record is None:
-        return job.path, None, outcome.error, outcome.detail
+    if outcome.record is None or not (job.indent or job.key):
+        return outcome, None
     try:
         text = record_json(outcome.record, indent=job.indent)
     except Exception as e:  # a value JSON cannot hold is a parser bug: name the file, go on
-        return job.path, None, f"internal error while saving the record ({type(e).__name__}: {e}); please report it with the file", traceback.format_exc()
+        return Outcome(
+            path=job.path,
+            error=f"internal error while saving the record ({type(e).__name__}: {e}); please report it with the file",
+            detail=traceback.format_exc(),
+        ), None
     if job.key is not None and job.cache_dir is not None:
         RecordCache(Path(job.cache_dir)).put(job.key, text)
+    return outcome, text
+
+
+def _run_job(job: _Job) -> tuple[str, str | None, str | None, str | None]:
+    """`_extract_job` in a worker: (path, record JSON, error, detail), cheap to send back."""
+    outcome, text = _extract_job(job)
+    if outcome.record is None:
+        return job.path, None, outcome.error, outcome.detail
+    if text is None:
+        text = record_json(outcome.record, indent=False)
     return job.path, text, None, None
 
 
 def _outcome(result: tuple[str, str | None, str | None, str | None]) -> tuple[Outcome, str | None]:
+    """A worker's answer as an outcome (the record rebuilt from its JSON) and that JSON."""
     path, text, error, detail = result
     if text is None:
         return Outcome(path=path, error=error, detail=detail), None
@@ -326,10 +341,10 @@ def extract_many(
                 if found is not None:
                     outcome, text = Outcome(path=job.path, record=found[0], cached=True), found[1]
                 else:  # an unreadable entry: extract the report here, which rewrites the entry
-                    outcome, text = _outcome(_run_job(job))
+                    outcome, text = _extract_job(job)
             else:
                 job = next(pending)
-                outcome, text = _outcome(next(results))
+                outcome, text = next(results)
             if outcome.record is not None:
                 outcome.key = job.key
             # Save outputs.
@@ -355,14 +370,14 @@ def _sha_or_none(path: Path, digest: Callable[[Path], str]) -> str | None:
         return None
 
 
-def _run_jobs(work: list[_Job], jobs: int | None) -> Iterator[tuple[str, str | None, str | None, str | None]]:
-    """Results of `_run_job` for each job, in order; a process pool when there are several.
+def _run_jobs(work: list[_Job], jobs: int | None) -> Iterator[tuple[Outcome, str | None]]:
+    """(outcome, record JSON or None) for each job, in order; a process pool when there are several.
 
     The pool starts at once, so workers extract while the caller loads cached records.
     """
     jobs = jobs or min(len(work), os.cpu_count() or 1)
     if jobs <= 1 or len(work) < 8:
-        return map(_run_job, work)
+        return map(_extract_job, work)
     _warm_up()
     pool = ProcessPoolExecutor(max_workers=jobs)
     # Small chunks keep progress lines flowing; larger ones save round trips on big corpora.
@@ -370,9 +385,10 @@ def _run_jobs(work: list[_Job], jobs: int | None) -> Iterator[tuple[str, str | N
     return _drain(pool, results)
 
 
-def _drain(pool: ProcessPoolExecutor, results: Iterator) -> Iterator:
+def _drain(pool: ProcessPoolExecutor, results: Iterator) -> Iterator[tuple[Outcome, str | None]]:
     try:
-        yield from results
+        for result in results:
+            yield _outcome(result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
