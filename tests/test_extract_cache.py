@@ -124,7 +124,7 @@ def test_code_fingerprint_covers_the_parser_sources():
     assert len(fingerprint.code_fingerprint()) == 64
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "not_a_record", "other_file"])
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "not_a_record", "other_file", "edited_value"])
 def test_corrupt_cache_entry_is_re_extracted(reports, tmp_path, damage):
     cache = tmp_path / "cache"
     files = find_reports([reports])
@@ -133,6 +133,7 @@ def test_corrupt_cache_entry_is_re_extracted(reports, tmp_path, damage):
     assert len(entries) == 3
     victim = next(iter(entries.values()))
     text = victim.read_text(encoding="utf-8")
+    assert '"value":' in text
     other = next(p for p in entries.values() if p != victim).read_text(encoding="utf-8")
     victim.write_text(
         {
@@ -140,7 +141,9 @@ def test_corrupt_cache_entry_is_re_extracted(reports, tmp_path, damage):
             "garbage": "\x00\xff not json",
             "empty": "",
             "not_a_record": '{"source_file": 1, "identity": []}',
-            "other_file": other,  # a valid record of another report: its sha256 does not match
+            "other_file": other,  # a valid entry of another report: its file's sha256 does not match
+            # Still valid JSON, the digest no longer matches: a figure's value was changed by hand.
+            "edited_value": text.replace('"value":', '"value":1', 1),
         }[damage],
         encoding="utf-8",
     )

@@ -8,6 +8,7 @@ cached: a bad file is re-tried, and named, on every run.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import traceback
@@ -210,7 +211,15 @@ def _converter(tp: Any) -> Callable[[Any], Any] | None:
 
 
 class RecordCache:
-    """build/cache/records/<key>.json: a record's JSON, written atomically, read defensively."""
+    """build/cache/records/<key>.json: {"sha256": <digest of the record JSON>, "record": <record JSON>}.
+
+    Entries are written atomically and read defensively: the digest must match the record's
+    bytes (so a truncated or edited entry is a miss, whatever it says), the record must decode,
+    and it must be of this very file. A miss just means the report is read again.
+    """
+
+    _HEAD = b'{"sha256":"'
+    _MIDDLE = b'","record":'
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -219,23 +228,33 @@ class RecordCache:
         return self.folder / f"{key}.json"
 
     def get(self, key: str, sha256: str) -> tuple[Record, str] | None:
-        """The cached record and its JSON text, or None when missing, corrupt or not this file's."""
+        """The cached record and its JSON text, or None when missing, damaged or not this file's."""
         try:
-            text = self.path(key).read_text(encoding="utf-8")
+            data = self.path(key).read_bytes()
+            start = len(self._HEAD) + 64 + len(self._MIDDLE)
+            if not (data.startswith(self._HEAD) and data[start - len(self._MIDDLE) : start] == self._MIDDLE
+                    and data.endswith(b"}")):
+                return None
+            body = data[start:-1]
+            if hashlib.sha256(body).hexdigest().encode("ascii") != data[len(self._HEAD) : len(self._HEAD) + 64]:
+                return None
+            text = body.decode("utf-8")
             record = record_from_json(text)
             if record.source_file.sha256 != sha256:
                 return None
             return record, text
-        except Exception:  # a missing, truncated or hand-edited entry is just a miss
+        except Exception:  # unreadable, or a record this code cannot rebuild: just a miss
             return None
 
     def put(self, key: str, text: str) -> None:
         """Store a record's JSON; a cache that cannot be written never fails the extraction."""
+        body = text.encode("utf-8")
+        entry = self._HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + self._MIDDLE + body + b"}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self.path(key)
             tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_bytes(entry)
             os.replace(tmp, target)
         except OSError:
             pass
