@@ -40,7 +40,7 @@ def reports(tmp_path) -> Path:
 
 
 def _cache_files(cache: Path) -> list[Path]:
-    return sorted(cache.glob("*.json"))
+    return sorted(cache.glob("*/*.json"))
 
 
 def test_codec_gives_the_same_dict_json_and_record_as_the_contract():
@@ -112,8 +112,22 @@ def test_changed_code_fingerprint_misses_the_cache(reports, tmp_path, monkeypatc
     files = find_reports([reports])
     extract_many(files, jobs=1, cache_dir=cache)
     assert all(o.cached for o in extract_many(files, jobs=1, cache_dir=cache))
-    monkeypatch.setattr(fingerprint, "code_fingerprint", lambda: "another version of the parser")
+    old_folders = sorted(p.name for p in cache.iterdir())
+    assert len(old_folders) == 1
+    monkeypatch.setattr(fingerprint, "code_fingerprint", lambda: "0123456789abcdef" + "0" * 48)
     assert not any(o.cached for o in extract_many(files, jobs=1, cache_dir=cache))
+    # The old version's entries are gone; the new version's are there.
+    assert sorted(p.name for p in cache.iterdir()) == ["0123456789abcdef"]
+    assert len(_cache_files(cache)) == len(files)
+    assert all(o.cached for o in extract_many(files, jobs=1, cache_dir=cache))
+
+
+def test_only_version_folders_are_removed(reports, tmp_path):
+    cache = tmp_path / "cache"
+    (cache / "notes").mkdir(parents=True)
+    (cache / "README.txt").write_text("mine", encoding="utf-8")
+    extract_many(find_reports([reports]), jobs=1, cache_dir=cache)
+    assert (cache / "notes").is_dir() and (cache / "README.txt").is_file()
 
 
 def test_code_fingerprint_covers_the_parser_sources():

@@ -325,13 +325,14 @@ def extract_many(
     """Extract every report, in parallel across cores when there are many. Order is kept.
 
     With `cache_dir`, records of unchanged reports come from the cache and new ones are added
-    to it. With `out`, each record is also written to <out>/<report file stem>.json.
+    to it (in a folder named for the code version; folders of other versions are removed). With `out`, each record is also written to <out>/<report file stem>.json.
     """
     from .fingerprint import code_fingerprint, file_sha256, record_key
 
     entries = manifest_for(paths)
-    cache = RecordCache(cache_dir) if cache_dir is not None else None
-    fingerprint = code_fingerprint() if cache is not None else ""
+    fingerprint = code_fingerprint() if cache_dir is not None else ""
+    # One folder per code version: entries of older code can never be used again.
+    cache = RecordCache(Path(cache_dir) / fingerprint[:16]) if cache_dir is not None else None
     want_indent = out is not None
 
     # Load inputs: which reports the cache may already hold (read later, while workers run).
@@ -376,7 +377,22 @@ def extract_many(
         close = getattr(results, "close", None)
         if close is not None:
             close()  # stops the worker processes now, not when the generator is collected
+    if cache_dir is not None:
+        _forget_other_versions(Path(cache_dir), fingerprint[:16])
     return outcomes
+
+
+def _forget_other_versions(cache_dir: Path, current: str) -> None:
+    """Delete the record folders of other code versions (they would only fill the disk)."""
+    import re
+    import shutil
+
+    try:
+        folders = [p for p in cache_dir.iterdir() if p.is_dir() and p.name != current and re.fullmatch(r"[0-9a-f]{16}", p.name)]
+    except OSError:
+        return
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sha_or_none(path: Path, digest: Callable[[Path], str]) -> str | None:
