@@ -36,6 +36,8 @@ _NEEDS_TRANSLATE = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
 # (1,234,567). "591，230" (two counts) and "各是120,130万元" (two amounts) are lists, not numbers.
 _THOUSANDS = re.compile(r"(?<![\d.,，])\d{1,3}(?:(?:[,，]\d{3})+\.\d+|(?:[,，]\d{3}){2,}(?![\d.]))(?![,，]\d)")
 _GROUP_SEP = re.compile(r"[,，]")
+# Every _THOUSANDS match holds a digit, a comma and three digits: a quick search before the sub.
+_GROUPED = re.compile(r"\d[,，]\d{3}")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d])")
 # "1911. 53" → "1911.53"; not at the start of a paragraph, where "1. 2022年…" is a numbered item.
 _SPACED_DECIMAL = re.compile(r"(?<=[^\s\d.])(\d+)\. (\d+)(?![\d年])")
@@ -100,7 +102,7 @@ def normalize_text(s: str, t2s: bool | None = None) -> str:
     if "：//" in s:
         s = s.replace("：//", "://")
     s = " ".join(s.split())
-    if "," in s or "，" in s:
+    if ("," in s or "，" in s) and _GROUPED.search(s):
         s = _THOUSANDS.sub(lambda m: _GROUP_SEP.sub("", m.group()), s)
     if " " in s:
         s = _SPACED_THOUSANDS.sub(lambda m: m.group().replace(" ", ""), s)

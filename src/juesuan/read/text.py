@@ -125,7 +125,8 @@ def parse_export(text: str, t2s: bool | None = None) -> list[Block]:
         if parts is not None and not _HEADING.match(line):
             parts.append(line)  # the cell goes on: another paragraph inside it
             continue
-        end_table()
+        if table is not None or parts is not None:
+            end_table()
         text_n = normalize_text(line, t2s)
         if text_n:
             blocks.append(Paragraph(text=text_n, line=n))
