@@ -45,6 +45,17 @@ def test_prefilter_words_occur_in_every_match(paragraphs):
                 assert any(w in m.group(0) for w in words), (m.group(0), words)
 
 
+def test_quick_group_test_is_in_every_ambiguous_group(paragraphs):
+    from juesuan.parse import totals
+    from juesuan.parse.numbers import NUM_MONEY
+
+    assert identity._MONEY_FAST is NUM_MONEY  # the pattern checked above is the one totals uses
+    for text in paragraphs + ["合计1,234万元", "各是120，130万元", "1,234,567元"]:
+        for m in totals._AMBIGUOUS_GROUPS.finditer(text):
+            assert totals._GROUP.search(m.group(0)), m.group(0)
+    assert totals._AMBIGUOUS_GROUPS.search("合计1,234万元")
+
+
 def test_traditional_test_agrees_with_the_character_set():
     chars = _traditional_chars()
     for text in ("财政拨款收入", "財政撥款收入", "", "abc", "国庫", "万元"):

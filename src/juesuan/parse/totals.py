@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..read.document import Document
 from ..record import Figure, Record
 from . import patterns as P
-from .numbers import NUM, NUM_RE, to_float
+from .numbers import NUM, NUM_MONEY, NUM_RE, to_float
 from .sections import Part, TextParagraph, text_paragraphs
 from .sink import add_figure, source_of, warn
 
@@ -34,7 +34,6 @@ LINE_ITEM_MARK = re.compile(r"[（(]\d*(?:款|项目?)[）)]")
 _MONEY_OR_PCT = re.compile(r"\d\s*(?:万元|元|%)|决算数?为\s*\d")
 YEAR = re.compile(r"^\d{4}$")
 # Sections whose every money numeral should be a metric (else: unread_figure).
-_MONEY_NUMERAL = re.compile(rf"(?P<num>{NUM})\s*(?:{P.MONEY_UNIT})")
 TOTALS_TOPICS = {"overall", "income", "expenditure", "fiscal", "gb_overall", "gb_basic", "fund", "state_capital", "operating", "procurement"}
 
 
@@ -284,12 +283,13 @@ def _read_reasons(text: str, spans, reading: list[Mention], changed: list[Mentio
 
 
 # “合计1,234万元”: the readers leave a lone comma group alone (it may be a list, “各是120,130万元”).
+_GROUP = re.compile(r"\d[,，]\d{3}")  # in every _AMBIGUOUS_GROUPS match: a quick test first
 _AMBIGUOUS_GROUPS = re.compile(rf"(?<![\d.])\d{{1,3}}[,，]\d{{3}}(?![\d.,，])\s*(?:{P.MONEY_UNIT})")
 
 
 def _flag_leftover_numbers(record: Record, tp: TextParagraph, text: str, spans, reading: list[Mention]) -> None:
     """A sentence of the totals sections whose money numeral nobody read."""
-    for m in _AMBIGUOUS_GROUPS.finditer(text) if ("," in text or "，" in text) else ():
+    for m in _AMBIGUOUS_GROUPS.finditer(text) if _GROUP.search(text) else ():
         if any(r.start <= m.start() < r.end for r in reading):
             continue
         i = _sentence_at(spans, m.start())
@@ -303,7 +303,7 @@ def _flag_leftover_numbers(record: Record, tp: TextParagraph, text: str, spans, 
         return
     covered = [(r.start, r.end) for r in reading]
     changes: list[re.Match[str]] | None = None
-    for m in _MONEY_NUMERAL.finditer(text):
+    for m in NUM_MONEY.finditer(text):  # = NUM followed by a money unit
         if any(a <= m.start() < b for a, b in covered):
             continue
         if changes is None:
