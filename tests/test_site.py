@@ -22,7 +22,7 @@ CHART_SCRIPT = re.compile(r'^\(window\.JUESUAN_CHARTS=window\.JUESUAN_CHARTS\|\|
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    build_site(FIXTURE, out, echo=lambda s: None)
+    build_site(FIXTURE, out, echo=lambda s: None, cache_dir=tmp_path_factory.mktemp("cache"))
     return out
 
 
@@ -191,4 +191,4 @@ def test_missing_echarts_says_what_to_do(monkeypatch, tmp_path):
 
     monkeypatch.setattr(generate, "ECHARTS", Path("no/such/echarts.min.js"))
     with pytest.raises(generate.SiteError, match="make install"):
-        build_site(FIXTURE, tmp_path / "s", echo=lambda s: None)
+        build_site(FIXTURE, tmp_path / "s", echo=lambda s: None, cache_dir=tmp_path / "cache")

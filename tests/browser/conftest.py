@@ -45,7 +45,7 @@ class Served:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(www)))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/{sub}/"
         self.site = www / sub
-        self.timings = build_site(packages, self.site, echo=lambda s: None, site_url=self.url)
+        self.timings = build_site(packages, self.site, echo=lambda s: None, site_url=self.url, cache_dir=tmp / "cache")
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:

@@ -34,13 +34,55 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class _DropDirtyWarning(logging.Filter):
+    """MkDocs warns about every dirty build; ours are only made when the nav and config are unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _state(b, config_file: Path, site_url: str | None, strict: bool) -> dict:
+    """What must be unchanged since the last build of this site folder for a dirty build to equal a clean one."""
+    import hashlib
+    import json
+
+    def digest(data: bytes) -> str:
+        return hashlib.sha1(data).hexdigest()[:20]
+
+    docs = Path(config_file.parent / "docs")
+    hand = sorted(str(p.relative_to(docs)) for p in docs.rglob("*") if p.is_file() and "generated" not in p.parts)
+    return {
+        "fingerprint": b.fingerprint,
+        "config": digest(config_file.read_bytes() + f"|{site_url}|{strict}".encode("utf-8")),
+        "nav": digest(json.dumps(b.nav, ensure_ascii=False, sort_keys=True).encode("utf-8")),
+        "jieba": digest(b.jieba_dict.read_bytes()) if b.jieba_dict else "",
+        "docs": hand,
+        "pages": sorted(b.pages),
+        "data": sorted(b.data),
+    }
+
+
+def _can_be_dirty(old: dict | None, new: dict, site_dir: Path, work: Path) -> bool:
+    if not old or not (site_dir / "index.html").is_file() or not (work / "search_entries.json").is_file():
+        return False
+    same = all(old.get(k) == new[k] for k in ("fingerprint", "config", "nav", "jieba", "docs"))
+    # Something removed would stay in the site folder (dirty builds do not clean it).
+    return same and set(old.get("pages", [])) <= set(new["pages"]) and set(old.get("data", [])) <= set(new["data"])
+
+
 def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] = print, *,
-               site_url: str | None = None, strict: bool = True) -> dict[str, float]:
+               site_url: str | None = None, strict: bool = True, cache_dir: Path | None = None,
+               incremental: bool = True) -> dict[str, float]:
     """Generate the pages from `packages_dir` and build the static site into `site_dir`.
 
+    Pages, zips and summaries of unchanged packages come from the work folder under `cache_dir`
+    (default settings.CACHE_DIR); when the nav, config and code are as in the last build of
+    `site_dir`, MkDocs renders only the pages that changed (`incremental=False` renders all).
     Returns the seconds of each sub-stage: generate (pages and data from the packages), mkdocs
     (MkDocs and its search plugin, generation excluded) and total.
     """
+    import json
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -54,26 +96,44 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
 
     generate.LAST_TIMINGS.clear()
     t0 = time.perf_counter()
+    site_dir = Path(site_dir).resolve()
     url = site_url if site_url is not None else os.environ.get("SITE_URL") or None
     kwargs = {"site_url": url} if url else {}
-    config = load_config(str(config_file), site_dir=str(Path(site_dir).resolve()), strict=strict, **kwargs)
+    config = load_config(str(config_file), site_dir=str(site_dir), strict=strict, **kwargs)
     config.extra["juesuan_packages_dir"] = str(Path(packages_dir).resolve())
+    work = generate.work_dir(cache_dir, site_dir)
+    b = generate.prepare(config_file.parent, Path(packages_dir).resolve(), config.site_url or "", work)
+    state_file = work / "state.json"
+    try:
+        old = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = None
+    state = _state(b, config_file, config.site_url, strict)
+    b.dirty = incremental and _can_be_dirty(old, state, site_dir, work)
+    state_file.unlink(missing_ok=True)  # an interrupted build is followed by a clean one
+    generate_s = time.perf_counter() - t0
+
     collector = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(collector)
+    quiet = _DropDirtyWarning()
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+    generate.CURRENT = b
     try:
-        build(config)
+        build(config, dirty=b.dirty)
     except (Abort, MkDocsException) as e:
         detail = "; ".join(collector.messages[:5])
         raise SiteError(f"site build failed: {e} {detail}".strip()) from e
     finally:
+        generate.CURRENT = None
         log.removeHandler(collector)
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+    state_file.write_text(json.dumps(state), encoding="utf-8")
     total = time.perf_counter() - t0
-    from . import generate
-
-    generate_s = generate.LAST_TIMINGS.get("generate", 0.0)
-    pages = sum(1 for _ in Path(site_dir).rglob("index.html"))
-    echo(f"site: {pages} pages → {site_dir}/ in {total:.1f} s (generate {generate_s:.1f} s)")
+    pages = len(b.pages)
+    how = "dirty: changed pages only" if b.dirty else "all pages"
+    echo(f"site: {pages} generated pages ({b.changed_packages} packages changed, {how}) → {site_dir}/ "
+         f"in {total:.1f} s (generate {generate_s:.1f} s)")
     return {"generate": round(generate_s, 3), "mkdocs": round(total - generate_s, 3), "total": round(total, 3)}
 
 

@@ -34,6 +34,20 @@ def printed(row: dict[str, Any] | None, value_key: str = "value", text_key: str 
 
 def rel(from_dir: str, target: str) -> str:
     """Relative URL from a page directory ('' = site root) to a site path (dirs end in '/')."""
+    base = [p for p in from_dir.split("/") if p and p != "."]
+    dest = [p for p in target.split("/") if p and p != "."]
+    if ".." in base or ".." in dest:  # never produced by the generators; kept exact anyway
+        return _rel_slow(from_dir, target)
+    i = 0
+    while i < len(base) and i < len(dest) and base[i] == dest[i]:
+        i += 1
+    r = "/".join([".."] * (len(base) - i) + dest[i:]) or "."
+    if target.endswith("/") or target == "":
+        r = "./" if r == "." else r + "/"
+    return r
+
+
+def _rel_slow(from_dir: str, target: str) -> str:
     base = from_dir.strip("/") or "."
     is_dir = target.endswith("/") or target == ""
     r = posixpath.relpath(target.strip("/") or ".", base)
@@ -56,13 +70,13 @@ def table(headers: list[str], rows: list[list[str]], *, cls: str = "", row_attrs
     return "".join(out)
 
 
-_stash: dict[str, str] | None = None
+_stash: list[str] | None = None
 PLACEHOLDER = re.compile(r"<!--jsblk:([0-9a-f]+)-->")
 
 
 @contextmanager
-def stashing(store: dict[str, str]) -> Iterator[dict[str, str]]:
-    """While active, `raw` keeps HTML blocks in `store` and leaves a placeholder comment in the Markdown.
+def stashing(store: list[str]) -> Iterator[list[str]]:
+    """While active, `raw` keeps HTML blocks in `store` (one page's list) and leaves a placeholder in the Markdown.
 
     Python-Markdown re-parses raw HTML slowly (most of MkDocs' time on generated pages) and the
     search index would hold every table; the blocks go back into the page after both (`unstash`).
@@ -80,7 +94,7 @@ def raw(html: str) -> str:
     body = "\n".join(line for line in html.splitlines() if line.strip())
     if _stash is not None:
         key = format(len(_stash), "x")
-        _stash[key] = body
+        _stash.append(body)
         return f"\n<!--jsblk:{key}-->\n\n"
     return "\n" + body + "\n\n"
 
@@ -101,8 +115,31 @@ def squeeze(page_html: str) -> str:
     return "".join(parts)
 
 
-def unstash(page_html: str, store: dict[str, str]) -> str:
-    """Put the stashed HTML blocks back in place of their placeholders."""
+def unstash(page_html: str, store: list[str]) -> str:
+    """Put the page's stashed HTML blocks back in place of their placeholders."""
     if "<!--jsblk:" not in page_html:
         return page_html
-    return PLACEHOLDER.sub(lambda m: store.get(m.group(1), ""), page_html)
+
+    def block(m: re.Match) -> str:
+        i = int(m.group(1), 16)
+        return store[i] if i < len(store) else ""
+
+    return PLACEHOLDER.sub(block, page_html)
+
+
+BLOCKS_MARK = "\n<!-- juesuan:blocks -->\n"  # a generated page file: Markdown, this line, its blocks as JSON
+
+
+def with_blocks(markdown: str, store: list[str]) -> str:
+    """A page file holding its Markdown and its stashed blocks (one file per page, so one mtime)."""
+    import json
+
+    return markdown + BLOCKS_MARK + json.dumps(store, ensure_ascii=False, separators=(",", ":"))
+
+
+def split_blocks(text: str) -> tuple[str, list[str]]:
+    """The Markdown MkDocs renders and the blocks put back afterwards."""
+    import json
+
+    md, sep, blocks = text.partition(BLOCKS_MARK)
+    return md, (json.loads(blocks) if sep else [])

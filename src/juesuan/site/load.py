@@ -25,6 +25,11 @@ class Resource:
     rows: list[dict[str, Any]]
     csv_path: Path | None
     json_path: Path | None
+    count: int | None = None  # number of rows, when `rows` holds only some columns or none (a summary)
+
+    @property
+    def n_rows(self) -> int:
+        return self.count if self.count is not None else len(self.rows)
 
 
 @dataclass
@@ -35,6 +40,8 @@ class Package:
     path: Path
     descriptor: dict[str, Any]
     resources: dict[str, Resource] = field(default_factory=dict)
+    partial: bool = False  # restored from a summary: only what the pages across reports use
+    _figures: dict[str, dict[str, Any] | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -88,9 +95,18 @@ class Package:
 
     def figure(self, metric: str) -> dict[str, Any] | None:
         """The first row of `figures` for this metric, preferring rows without a qualifier."""
-        rows = [r for r in self.rows("figures") if r.get("metric") == metric and number(r.get("value")) is not None]
-        plain = [r for r in rows if not r.get("qualifier")]
-        return (plain or rows or [None])[0]
+        if self._figures is None:
+            first: dict[str, dict[str, Any]] = {}
+            plain: dict[str, dict[str, Any]] = {}
+            for r in self.rows("figures"):
+                m = r.get("metric")
+                if not isinstance(m, str) or number(r.get("value")) is None:
+                    continue
+                first.setdefault(m, r)
+                if not r.get("qualifier"):
+                    plain.setdefault(m, r)
+            self._figures = {**first, **plain}
+        return self._figures.get(metric)
 
     def value(self, metric: str) -> float | None:
         f = self.figure(metric)

@@ -1,45 +1,91 @@
-"""MkDocs hook (listed in mkdocs.yml): adds the pages, data and assets generated from datapackages/."""
+"""MkDocs hook (listed in mkdocs.yml): adds the pages, data and assets generated from datapackages/.
+
+`juesuan site` prepares the build (`generate.prepare`) before MkDocs runs and decides whether a
+dirty build is enough; `mkdocs build`/`serve` on their own prepare it here. Report, department
+and region pages are out of the nav; their HTML blocks come back in `on_post_page`.
+"""
 
 from __future__ import annotations
 
-import time
+import json
+import threading
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from juesuan.site import generate, overview
-from juesuan.site.html import squeeze, unstash
+from juesuan.site.html import split_blocks, squeeze, unstash
 
 _build: generate.Build | None = None
+_blocks: dict[str, list[str]] = {}  # src_uri → the page's stashed HTML blocks, until on_post_page
+_entries: dict[str, list[dict]] = {}  # src_uri → the search entries made for the page in this build
+_seen = 0
+_doc_uris: list[str] = []
+_publisher: "_Publisher | None" = None
+SEARCH_ENTRIES = "search_entries.json"
+
+
+class _Publisher(threading.Thread):
+    """Copies the downloads into the site while MkDocs renders pages (file copies release the GIL)."""
+
+    def __init__(self, b: generate.Build, site_dir: Path, dirty: bool):
+        super().__init__(daemon=True)
+        self.b, self.site_dir, self.dirty = b, site_dir, dirty
+        self.error: BaseException | None = None
+        self.copied = 0
+
+    def run(self) -> None:
+        try:
+            self.copied = generate.publish_data(self.site_dir, self.b.data, self.b.changed_data if self.dirty else None)
+        except BaseException as e:  # re-raised in on_post_build
+            self.error = e
+
+
+def _search_plugin(config):
+    return config.plugins.get("material/search") or config.plugins.get("search")
 
 
 @event_priority(100)  # before Material's search plugin reads jieba_dict_user in its on_config
 def on_config(config):
-    global _build
-    if _build is not None:
-        generate.cleanup(_build)
-    root = Path(config.config_file_path).parent
-    t0 = time.perf_counter()
-    _build = generate.prepare(root, generate.packages_dir_for(config), config.site_url or "")
-    generate.LAST_TIMINGS["generate"] = time.perf_counter() - t0
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    if search is not None:
-        search.config.jieba_dict_user = str(_build.tmp / "jieba_dict.txt")
-    config.nav = generate.nav(_build, Path(config.docs_dir))
+    global _build, _seen
+    _blocks.clear()
+    _entries.clear()
+    _seen = 0
+    if generate.CURRENT is not None:
+        _build = generate.CURRENT
+    else:  # plain `mkdocs build` / `mkdocs serve`
+        root = Path(config.config_file_path).parent
+        work = generate.work_dir(None, Path(config.site_dir))
+        _build = generate.prepare(root, generate.packages_dir_for(config), config.site_url or "", work)
+        _build.dirty = False
+    search = _search_plugin(config)
+    if search is not None and _build.jieba_dict is not None:
+        search.config.jieba_dict_user = str(_build.jieba_dict)
+    config.nav = _build.nav
     return config
 
 
 def on_files(files: Files, config) -> Files:
+    global _publisher
     assert _build is not None
-    for uri, content in _build.pages.items():
+    for uri, path in _build.pages.items():
         if files.get_file_from_path(uri) is None:
-            files.append(File.generated(config, uri, content=content))
-    for uri, path in _build.files.items():
+            level = InclusionLevel.UNDEFINED if uri in _build.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, abs_src_path=str(path), inclusion=level))
+    for uri, path in _build.assets.items():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
-    for uri, data in _build.contents.items():
-        files.append(File.generated(config, uri, content=data))
+    for f in files.documentation_pages():
+        if f.abs_src_path and f.src_uri not in _build.pages and "<!-- juesuan:" in Path(f.abs_src_path).read_text(encoding="utf-8"):
+            f.is_modified = lambda: True  # shows figures across reports: rendered again on every build
+    _publisher = _Publisher(_build, Path(config.site_dir), getattr(_build, "dirty", False))
+    _publisher.start()
     return files
+
+
+def on_env(env, config, files):
+    _doc_uris[:] = [f.src_uri for f in files.documentation_pages()]
+    return env
 
 
 MARKERS = {
@@ -51,25 +97,60 @@ MARKERS = {
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    if _build is None or "<!-- juesuan:" not in markdown:
+    if _build is None:
         return markdown
-    for marker, make in MARKERS.items():
-        if marker in markdown:
-            markdown = markdown.replace(marker, make(_build))
+    if page.file.src_uri in _build.pages:
+        markdown, _blocks[page.file.src_uri] = split_blocks(markdown)
+    if "<!-- juesuan:" in markdown:
+        for marker, make in MARKERS.items():
+            if marker in markdown:
+                markdown = markdown.replace(marker, make(_build))
     return markdown
+
+
+@event_priority(-100)  # after the search plugin has indexed the page
+def on_page_context(context, page, config, nav):
+    global _seen
+    search = _search_plugin(config)
+    if search is not None:
+        entries = search.search_index.entries
+        _entries[page.file.src_uri] = entries[_seen:]
+        _seen = len(entries)
+    return context
 
 
 def on_post_page(output: str, page, config) -> str:
     """The generated HTML blocks go in after Markdown and search have seen only the page's skeleton."""
-    return squeeze(unstash(output, _build.blocks) if _build is not None else output)
+    blocks = _blocks.pop(page.file.src_uri, None)
+    return squeeze(unstash(output, blocks) if blocks else output)
 
 
+@event_priority(-100)  # after the search plugin wrote its (in a dirty build: partial) index
 def on_post_build(config) -> None:
-    global _build
-    if _build is not None:
-        generate.cleanup(_build)
-        _build = None
+    global _build, _publisher
+    if _publisher is not None:
+        _publisher.join()
+        err, _publisher = _publisher.error, None
+        if err is not None:
+            raise err
+    search = _search_plugin(config)
+    if _build is not None and search is not None:
+        cache = _build.work / SEARCH_ENTRIES
+        previous: dict[str, list[dict]] = {}
+        if getattr(_build, "dirty", False):
+            previous = json.loads(cache.read_text(encoding="utf-8"))
+        merged = {uri: _entries[uri] if uri in _entries else previous.get(uri, []) for uri in _doc_uris}
+        index = search.search_index
+        data = {"config": {k: index.config[k] for k in ["lang", "separator", "pipeline", "fields"]},
+                "docs": [e for uri in _doc_uris for e in merged[uri]]}
+        # UTF-8 rather than \uXXXX escapes: the Chinese index is half the size.
+        out = Path(config.site_dir) / "search" / "search_index.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str), encoding="utf-8")
+        generate.write_if_changed(cache, json.dumps(merged, ensure_ascii=False, separators=(",", ":")))
+    _build = None
 
 
 def on_shutdown() -> None:
-    on_post_build(None)
+    global _build
+    _build = None

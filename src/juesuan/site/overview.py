@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import charts, safe
+from . import charts, regions, safe
 from .html import num, raw, rel, table
 from .load import Package, Packages, number
 from .report_page import THREE_PUBLIC, data_dir, file_name, zip_path, zipped_only
@@ -106,7 +106,7 @@ def department_page(reports: list[Package], site_url: str = "") -> str:
     first = reports[-1]
     here = first.department_dir + "/"
     front = f"---\ntitle: {safe.yaml_string(safe.title(first.department))}\n---\n"
-    out = [front, f"# {safe.text(first.department)} {{#title}}\n\n{safe.text(first.region)} · 共 {len(reports)} 个年度的决算报告\n"]
+    out = [front, regions.breadcrumbs(first, here, department=False), f"# {safe.text(first.department)} {{#title}}\n\n{safe.text(first.region)} · 共 {len(reports)} 个年度的决算报告\n"]
     heads = ["年度"] + [f"{t}（万元）" for t, _ in TREND_METRICS]
     body = [[f'<a href="{rel(here, p.page_dir + "/")}">{safe.text(p.year or "未知")}年度 {safe.text(p.meta.get("kind") or "")}</a>']
             + [num(p.value_wan(m)) for _, m in TREND_METRICS] for p in reports]
@@ -209,7 +209,7 @@ def downloads_page(pk: Packages) -> str:
             if res.json_path and not zipped_only(res.csv_path or res.json_path):
                 links.append(f'<a href="{rel(here, "data/catalog/" + file_name(res.json_path))}" download>JSON</a>')
             rows.append([f"<code>{safe.text(name)}</code>", safe.text(res.descriptor.get("title") or ""),
-                         " · ".join(links), num(len(res.rows), 0)])
+                         " · ".join(links), num(res.n_rows, 0)])
         out.append("## 目录包（全部报告） {#catalog}\n" + raw(
             f'<p class="js-downloads"><a href="{rel(here, "data/catalog.zip")}" download>整个目录包（zip）</a> · '
             f'<a href="{rel(here, "data/catalog/datapackage.json")}" download>datapackage.json</a></p>'

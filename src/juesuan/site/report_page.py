@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import charts, safe
+from . import charts, regions, safe
 from .html import num, printed, raw, rel, table
 from .load import Package, number
 
@@ -83,6 +83,7 @@ class Lines:
 
     def __init__(self) -> None:
         self.text: dict[int, str] = {}
+        self.shown: set[int] = set()  # id() of the figure rows already in a card or table of the page
 
     def add(self, row: dict[str, Any], key: str = "source_text") -> None:
         n = number(row.get("source_line"))
@@ -131,6 +132,7 @@ def cards(pkg: Package, lines: Lines) -> str:
         row = next((pkg.figure(m) for m in metrics if pkg.figure(m)), None)
         if row is None:
             continue
+        lines.shown.add(id(row))
         unit = str(row.get("unit") or pkg.unit)
         extra = []
         ch = change_text(row, unit)
@@ -157,6 +159,7 @@ def figures_table(pkg: Package, rows: list[dict[str, Any]], lines: Lines, last_y
     headers = ["项目", f"金额"] + (["上年（推算）"] if last_year else []) + ["变动", "出处"]
     body = []
     for r in rows:
+        lines.shown.add(id(r))
         unit = str(r.get("unit") or pkg.unit)
         cells = [safe.text(label(r)), f"{printed(r)} {safe.text(unit)}"]
         if last_year:
@@ -236,8 +239,9 @@ def chart_section(pkg: Package, here: str, lines: Lines, cid: str) -> str:
                 for r in tp]
         last = [round(v, 2) if v is not None else None for v in last]
         opt = charts.bars([label(r) for r in tp], [("本年", this), ("上年（由所述增减推算）", last)])
+        # The chart's table is the 三公 detail table (every 三公 figure), not a second copy of it.
         out.append(heading(3, "三公经费：本年与上年") + raw(charts.block(
-            f"{cid}-three-public", "三公经费", opt, unit, figures_table(pkg, tp, lines, last_year=True),
+            f"{cid}-three-public", "三公经费", opt, unit, figures_table(pkg, three_public_rows(pkg), lines, last_year=True),
             _csv_links(pkg, here, "figures"))))
 
     changed = [r for r in pkg.rows("figures") if number(r.get("change")) is not None
@@ -356,7 +360,7 @@ def downloads(pkg: Package, here: str, site_url: str) -> str:
             links.append(f'<a href="{safe.text(rel(here, d + file_name(res.json_path)))}" download>JSON</a>')
         if links:
             title = res.descriptor.get("title") or ""
-            rows.append([f"<code>{safe.text(name)}</code>", safe.text(title), " · ".join(links), num(len(res.rows), 0)])
+            rows.append([f"<code>{safe.text(name)}</code>", safe.text(title), " · ".join(links), num(res.n_rows, 0)])
     whole = (f'<p class="js-downloads"><a href="{safe.text(rel(here, zip_path(pkg)))}" download>整个数据包（zip）</a> · '
              f'<a href="{safe.text(rel(here, d + "datapackage.json"))}" download>datapackage.json</a></p>')
     return raw(whole + table(["资源", "说明", "下载", "行数"], rows))
@@ -449,6 +453,8 @@ def heading(level: int, title: str, anchor: str | None = None) -> str:
 
 def report_page(pkg: Package, site_url: str = "") -> str:
     """Markdown (mostly raw HTML blocks) of a report page at `<region>/<dept>/<year>/index.md`."""
+    if pkg.partial:
+        raise ValueError(f"{pkg.slug}: a report page needs the whole package, not its summary")
     here = pkg.page_dir + "/"
     lines = Lines()
     cid = "jc-" + re.sub(r"[^a-z0-9-]", "-", pkg.slug.lower())[:60]
@@ -458,13 +464,14 @@ def report_page(pkg: Package, site_url: str = "") -> str:
              "tags:\n" + "".join(f"  - {safe.yaml_string(t)}\n" for t in tags)
              + "---\n")
     kw = "、".join(safe.text(w) for w in keywords(pkg))
-    parts = [front, header(pkg, here), f"关键词：{kw}\n{{: .js-keywords }}\n" if kw else "",
+    parts = [front, regions.breadcrumbs(pkg, here), header(pkg, here), f"关键词：{kw}\n{{: .js-keywords }}\n" if kw else "",
              heading(2, "关键数字", "key-figures"), raw(cards(pkg, lines)), heading(2, "图表", "charts"),
              chart_section(pkg, here, lines, cid)]
     sections = [
         ("部门职责 {#responsibilities}", text_list(pkg, "responsibilities", lines)),
         ("机构设置与下属单位 {#units}", text_list(pkg, "subunits", lines) + text_list(pkg, "offices", lines)),
-        ("三公经费明细 {#three-public}", (raw(figures_table(pkg, three_public_rows(pkg), lines)) if three_public_rows(pkg) else "")
+        ("三公经费明细 {#three-public}", (raw(figures_table(pkg, three_public_rows(pkg), lines))
+                                          if three_public_rows(pkg) and not figure_rows(pkg, THREE_PUBLIC) else "")
          + notes_html(pkg, lines, topics=THREE_PUBLIC_TOPICS)),
         ("其他重要事项 {#other-matters}", (raw(figures_table(pkg, figure_rows(pkg, OTHER_MATTERS), lines)) if figure_rows(pkg, OTHER_MATTERS) else "")
          + notes_html(pkg, lines, exclude=THREE_PUBLIC_TOPICS)),
@@ -477,9 +484,13 @@ def report_page(pkg: Package, site_url: str = "") -> str:
             name, anchor = title.split(" {#")
             parts.append(heading(2, name, anchor.rstrip("}")) + body)
     parts.append(heading(2, "检查发现", "findings") + findings(pkg, lines) + warnings(pkg, lines))
-    figs = [r for r in pkg.rows("figures")]
+    figs = [r for r in pkg.rows("figures") if id(r) not in lines.shown]
     if figs:
-        parts.append(heading(2, "全部数字", "all-figures") + raw(figures_table(pkg, figs, lines)))
+        # Only the figures no card or table above shows: each number is printed once per page.
+        csv_link = "".join(f'（全部数字见 <a href="{safe.text(h)}" download>{safe.text(n)}</a>）'
+                           for n, h in _csv_links(pkg, here, "figures"))
+        parts.append(heading(2, "其他数字", "all-figures")
+                     + raw(f'<p class="js-note-small">上文未列出的数字{csv_link}。</p>' + figures_table(pkg, figs, lines)))
     parts.append(heading(2, "下载与引用", "downloads") + downloads(pkg, here, site_url) + cite(pkg, here, site_url))
     src = source_lines(lines)
     if src:

@@ -25,13 +25,22 @@ _TITLE_SWAP = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'"
                              "[": "［", "]": "］", "`": "｀", "\\": "＼", "#": "＃", "*": "＊", "_": "＿"})
 
 
+# Everything `text` replaces, in one table: control characters dropped, HTML-active characters as
+# entities, Markdown-active ones as numeric references. One pass, so the `#` of an entity just
+# written is never escaped again (two passes turned ' into a visible "&#x27;").
+_ESCAPES = {**{chr(c): "" for c in range(0x20) if chr(c) not in "\t\n\r"}, "\x7f": "",
+            **_MARKDOWN_ACTIVE, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+_ESCAPE_RE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+
+
 def text(value: Any) -> str:
     """HTML-escape untrusted text for element content or a quoted attribute value."""
     if value is None:
         return ""
-    s = _CONTROL.sub("", str(value))
-    s = html.escape(s, quote=True)
-    return _MD_RE.sub(lambda m: _MARKDOWN_ACTIVE[m.group(0)], s)
+    s = value if type(value) is str else str(value)
+    if _ESCAPE_RE.search(s) is None:
+        return s
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], s)
 
 
 def multiline(value: Any) -> str:

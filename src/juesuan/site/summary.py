@@ -1,0 +1,68 @@
+"""What the pages across reports need from one package, small enough to keep for every report.
+
+A rebuild reads the summaries of unchanged packages from the site's work folder instead of
+loading the packages again. A summary turns back into a `Package` marked `partial`: it holds
+only the figure rows, columns and resources those pages use, so it is never given to the
+report page generator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .load import Package, Resource
+
+# Metrics read by the home, departments, department, compare and search-dictionary pages.
+AGGREGATE_METRICS = {
+    "expenditure_total", "general_budget_expenditure", "three_public_total", "grand_total_income", "income_total",
+    "operating_costs", "three_public_overseas", "three_public_vehicles", "three_public_reception",
+    "expenditure_basic", "expenditure_project",
+}
+FIGURE_KEYS = ("metric", "value", "unit", "qualifier")
+KEEP_COLUMNS = {
+    "spending_by_class": ("class_name", "amount", "unit"),
+    "spending_by_function": ("class_name", "kuan_name", "xiang_name"),
+    "glossary": ("term", "definition"),
+}
+
+
+def schema_digest(schema: Any) -> str:
+    return hashlib.sha1(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def summarize(pkg: Package, schemas: dict[str, Any]) -> dict[str, Any]:
+    """The summary of a fully loaded package; its resource schemas go into `schemas` by digest."""
+    resources = []
+    for name, res in pkg.resources.items():
+        schema = res.descriptor.get("schema")
+        digest = None
+        if schema is not None:
+            digest = schema_digest(schema)
+            schemas.setdefault(digest, schema)
+        resources.append([name, res.csv_path.name if res.csv_path else None, res.json_path.name if res.json_path else None,
+                          res.descriptor.get("title") or "", digest, len(res.rows)])
+    rows: dict[str, list] = {"figures": [{k: r.get(k) for k in FIGURE_KEYS} for r in pkg.rows("figures")
+                                         if r.get("metric") in AGGREGATE_METRICS]}
+    for name, cols in KEEP_COLUMNS.items():
+        rows[name] = [{k: r.get(k) for k in cols} for r in pkg.rows(name)]
+    if not isinstance(pkg.meta.get("findings"), dict):
+        rows["checks"] = [{"severity": r.get("severity")} for r in pkg.rows("checks")]
+    return {"slug": pkg.slug, "descriptor": {"title": pkg.descriptor.get("title"), "juesuan": pkg.meta},
+            "resources": resources, "rows": rows}
+
+
+def restore(summary: dict[str, Any], folder: Path, schemas: dict[str, Any]) -> Package:
+    """A partial Package from a summary (the package folder is `folder`)."""
+    pkg = Package(slug=summary["slug"], path=folder, descriptor=summary["descriptor"], partial=True)
+    rows = summary["rows"]
+    for name, csv_name, json_name, title, digest, count in summary["resources"]:
+        desc: dict[str, Any] = {"name": name, "title": title}
+        if digest is not None and digest in schemas:
+            desc["schema"] = schemas[digest]
+        pkg.resources[name] = Resource(name=name, descriptor=desc, rows=rows.get(name, []),
+                                       csv_path=folder / csv_name if csv_name else None,
+                                       json_path=folder / json_name if json_name else None, count=count)
+    return pkg
