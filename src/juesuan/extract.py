@@ -325,7 +325,8 @@ def extract_many(
     """Extract every report, in parallel across cores when there are many. Order is kept.
 
     With `cache_dir`, records of unchanged reports come from the cache and new ones are added
-    to it (in a folder named for the code version; folders of other versions are removed). With `out`, each record is also written to <out>/<report file stem>.json.
+    to it (in a folder named for the code version; folders of other versions are removed).
+    With `out`, each record is also written to <out>/<report file stem>.json.
     """
     from .fingerprint import code_fingerprint, file_sha256, record_key
 
@@ -416,7 +417,7 @@ def _run_jobs(work: list[_Job], jobs: int | None) -> Iterator[tuple[Outcome, str
     _warm_up()
     pool = ProcessPoolExecutor(max_workers=jobs)
     # Small chunks keep progress lines flowing; larger ones save round trips on big corpora.
-    results = pool.map(_run_job, work, chunksize=max(1, min(16, len(work) // (jobs * 4))))
+    results = pool.map(_run_job, work, chunksize=max(1, min(16, len(work) // (jobs * 8))))
     return _drain(pool, results)
 
 
