@@ -56,9 +56,9 @@ def _summary_line(outcome) -> str:
 def cache_options(f):
     """--cache-dir / --no-cache, shared by the commands that extract."""
     f = click.option("--no-cache", is_flag=True,
-                     help="Re-read every report; neither use nor update the record cache.")(f)
+                     help="Redo every step; neither use nor update the caches.")(f)
     f = click.option("--cache-dir", type=click.Path(path_type=Path), default=CACHE_DIR, show_default=True,
-                     help="Folder for incremental-build caches (records of unchanged reports are reused).")(f)
+                     help="Folder for incremental-build caches (work for unchanged reports is reused).")(f)
     return f
 
 
@@ -155,7 +155,8 @@ def package(obj: Context, reports_dir: Path, packages_dir: Path, jobs: int | Non
 
     outcomes = run_extract([reports_dir], None, jobs, obj.debug, quiet=True,
                            cache_dir=_record_cache(cache_dir, no_cache))
-    summary = build_packages(outcomes, packages_dir, reports_root=reports_dir)
+    summary = build_packages(outcomes, packages_dir, reports_root=reports_dir,
+                             cache_dir=None if no_cache else cache_dir)
     click.echo(summary.describe())
 
 
@@ -261,7 +262,8 @@ def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, j
                            cache_dir=_record_cache(cache_dir, no_cache))
     done(mark)
     mark = stage("package", f"[2/4] package  → {packages_dir}/")
-    summary = build_packages(outcomes, packages_dir, reports_root=reports_dir)
+    summary = build_packages(outcomes, packages_dir, reports_root=reports_dir,
+                             cache_dir=None if no_cache else cache_dir)
     done(mark)
     mark = stage("validate", f"[3/4] validate {packages_dir}/")
     result = validate_packages(packages_dir, echo=None)
@@ -271,7 +273,8 @@ def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, j
         mark = stage("site", f"[4/4] site     → {site_dir}/")
         from .site import build_site
 
-        site_timings = build_site(packages_dir, site_dir, echo=click.echo)
+        site_timings = build_site(packages_dir, site_dir, echo=click.echo, cache_dir=cache_dir,
+                                  incremental=not no_cache)
         done(mark)
         if isinstance(site_timings, dict):
             seconds.update({f"site_{k}": v for k, v in site_timings.items()})
