@@ -129,16 +129,21 @@ def tail(path: Path, lines: int = 15) -> str:
 
 
 def build_once(corpus: Path, work: Path, tag: str, clean: bool) -> dict:
-    """One `juesuan build`; clean removes previous packages and site first."""
-    packages, site = work / "packages", work / "site"
+    """One `juesuan build`; clean removes previous packages, site and every cache first.
+
+    The caches (records, validation, site) live in the work folder, never in the repository's
+    build/cache, so a clean run is really cold and a rebuild sees only its own earlier run.
+    """
+    packages, site, cache = work / "packages", work / "site", work / "cache"
     if clean:
         shutil.rmtree(packages, ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
     timings = work / f"timings-{tag}.json"
     timings.unlink(missing_ok=True)
     log = work / f"build-{tag}.log"
     r = run(juesuan_cmd() + ["build", "--reports", str(corpus), "--packages", str(packages),
-                             "--site-dir", str(site), "--timings", str(timings)], log)
+                             "--site-dir", str(site), "--cache-dir", str(cache), "--timings", str(timings)], log)
     r["log"] = str(log.relative_to(REPO) if log.is_relative_to(REPO) else log)
     if timings.is_file():
         r["stages"] = json.loads(timings.read_text(encoding="utf-8"))
