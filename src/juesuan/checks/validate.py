@@ -7,15 +7,12 @@ the accounting findings are facts about the reports and are printed, never faile
 from __future__ import annotations
 
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from .digests import DEFAULT, resolve_cache_dir
 from .rules import SEVERITIES
-
-PARALLEL_FROM = 16  # below this, starting workers (each imports frictionless) costs more than it saves
 SEVERITY_MARK = {"error": "✗", "warning": "!", "note": "·"}
 
 
@@ -60,7 +57,8 @@ def package_dirs(packages_dir: Path) -> list[Path]:
 
 
 def frictionless_errors(folder: Path) -> list[str]:
-    """Every frictionless error of one package, as 'resource: type: note' lines."""
+    """Every frictionless error of one package, the plain way (one Package at a time): slow, since
+    frictionless re-reads every descriptor, but independent of the batched checks below."""
     from frictionless import Package
 
     try:
@@ -77,34 +75,36 @@ def frictionless_errors(folder: Path) -> list[str]:
     return lines
 
 
-def _all_errors(folders: list[Path]):
-    """frictionless errors per folder, in order; across processes when there are many packages."""
-    if len(folders) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        for folder in folders:
-            yield frictionless_errors(folder)
-        return
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        yield from pool.map(frictionless_errors, folders, chunksize=8)
+def validate_packages(packages_dir: Path, echo: Callable[[str], None] | None = print,
+                      cache_dir: Any = DEFAULT, jobs: int | None = None) -> ValidationResult:
+    """Validate every package in `packages_dir` and print its findings; see ValidationResult.
 
+    A package whose files (by content) and whose judging code are unchanged since it was last
+    validated gets its earlier result from the cache (build/cache/validate/); the others are
+    checked by frictionless in batches (see batch.py)."""
+    from .batch import validate_folders
 
-def validate_packages(packages_dir: Path, echo: Callable[[str], None] | None = print) -> ValidationResult:
-    """Validate every package in `packages_dir` and print its findings; see ValidationResult."""
     packages_dir = Path(packages_dir)
+    cache_dir = resolve_cache_dir(cache_dir)
     result = ValidationResult()
     folders = package_dirs(packages_dir)
     if echo and not folders:
         echo(f"no data packages in {packages_dir}/; run `juesuan package` first")
-    for folder, errors in zip(folders, _all_errors(folders)):
-        pr = PackageResult(folder.name, errors)
+    errors = validate_folders(packages_dir, [f.name for f in folders], cache_dir, jobs)
+    for folder in folders:
+        pr = PackageResult(folder.name, errors.get(folder.name, []))
         try:
             descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-            pr.title = descriptor.get("title", "")
-            is_catalog = bool(descriptor.get("juesuan", {}).get("catalog"))
-        except ValueError:
+            pr.title = descriptor.get("title", "") if isinstance(descriptor, dict) else ""
+            is_catalog = isinstance(descriptor, dict) and bool((descriptor.get("juesuan") or {}).get("catalog"))
+        except (OSError, ValueError, AttributeError):
             is_catalog = False
         checks = folder / "checks.json"
         if checks.is_file() and not is_catalog:
-            pr.findings = json.loads(checks.read_text(encoding="utf-8"))
+            try:
+                pr.findings = json.loads(checks.read_text(encoding="utf-8"))
+            except ValueError:
+                pr.findings = []
         result.packages.append(pr)
         if echo:
             _show(pr, echo)

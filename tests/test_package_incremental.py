@@ -1,0 +1,160 @@
+"""Incremental packaging and cached validation: unchanged input rewrites nothing, one changed
+record rewrites only its package and the catalog, and a tampered or broken package is always
+re-validated and reported."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from juesuan.checks.validate import validate_packages
+from juesuan.extract import Outcome
+from juesuan.package import build_packages
+from juesuan.package.write import descriptor_bytes
+from test_package import SLUG_000, other_record, rich_record, tree
+
+OTHER = "sichuan-panzhihua-xiqu-kexuejishuju-2021"
+
+
+def stats(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+def outcomes(changed: bool = False):
+    other = other_record()
+    if changed:
+        other.figures[0].value, other.figures[0].text = 2000.5, "2000.5"
+    return [Outcome("reports/a.txt", rich_record()), Outcome("reports/b.txt", other)]
+
+
+def test_unchanged_input_rewrites_nothing(tmp_path, cache):
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    before, times = tree(out), stats(out)
+    summary = build_packages(outcomes(), out, cache_dir=cache)
+    assert summary.unchanged == 2 and sorted(summary.written) == [SLUG_000, OTHER]
+    assert tree(out) == before and stats(out) == times
+
+
+def test_one_changed_record_rewrites_its_package_and_the_catalog_only(tmp_path, cache):
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    before, times = tree(out), stats(out)
+    summary = build_packages(outcomes(changed=True), out, cache_dir=cache)
+    assert summary.unchanged == 1
+    after, new_times = tree(out), stats(out)
+    changed = {k for k in after if after[k] != before.get(k)}
+    assert changed and {k.split("/")[0] for k in changed} == {OTHER, "catalog"}
+    assert {k: v for k, v in new_times.items() if k.startswith(SLUG_000)} == \
+        {k: v for k, v in times.items() if k.startswith(SLUG_000)}
+    # and the result equals a clean build of the same input
+    fresh = tmp_path / "fresh"
+    build_packages(outcomes(changed=True), fresh, cache_dir=None)
+    assert tree(fresh) == after
+
+
+def test_tampered_package_is_rebuilt(tmp_path, cache):
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    before = tree(out)
+    figures = out / SLUG_000 / "figures.csv"
+    st = figures.stat()
+    figures.write_bytes(figures.read_bytes().replace(b"1911.53", b"1911.54"))
+    os.utime(figures, ns=(st.st_atime_ns, st.st_mtime_ns))  # even with its old mtime
+    build_packages(outcomes(), out, cache_dir=cache)
+    assert tree(out) == before
+
+
+def test_validation_cache_hit_and_tampered_file_revalidated(tmp_path, cache, monkeypatch):
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    assert validate_packages(out, echo=None, cache_dir=cache).errors == 0
+    import juesuan.checks.batch as batch
+
+    calls = []
+    real = batch._validate
+    monkeypatch.setattr(batch, "_validate", lambda root, names, *a: calls.append(names) or real(root, names, *a))
+    assert validate_packages(out, echo=None, cache_dir=cache).errors == 0
+    assert calls == []  # nothing changed: every result came from the cache
+    figures = out / SLUG_000 / "figures.csv"
+    st = figures.stat()
+    figures.write_text(figures.read_text(encoding="utf-8-sig").replace(",1911.53,", ",many,"), encoding="utf-8-sig")
+    os.utime(figures, ns=(st.st_atime_ns, st.st_mtime_ns))
+    result = validate_packages(out, echo=None, cache_dir=cache)
+    assert calls == [[SLUG_000]]
+    bad = {p.name: p.errors for p in result.packages}[SLUG_000]
+    assert any("figures" in e and "type-error" in e and "field value" in e for e in bad), bad
+
+
+@pytest.mark.parametrize("breakage", ["cell", "missing_file", "descriptor", "header", "duplicate_key",
+                                      "catalog_cell"])
+def test_broken_packages_fail_validation(tmp_path, cache, breakage):
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    package = out / SLUG_000
+    if breakage == "cell":
+        path = package / "spending_by_class.csv"
+        text = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        text[1] = text[1].replace(text[1].split(",")[0], "x", 1)  # n must be an integer
+        path.write_text("".join(text), encoding="utf-8-sig")
+    elif breakage == "missing_file":
+        (package / "notes.csv").unlink()
+    elif breakage == "descriptor":
+        descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor["resources"][0]["schema"]["fields"][0]["type"] = "nummber"
+        (package / "datapackage.json").write_bytes(descriptor_bytes(descriptor))
+    elif breakage == "header":
+        path = package / "glossary.csv"
+        path.write_text(path.read_text(encoding="utf-8-sig").replace("term", "word", 1), encoding="utf-8-sig")
+    elif breakage == "duplicate_key":
+        path = package / "figures.csv"
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        path.write_text("".join(lines + [lines[1]]), encoding="utf-8-sig")
+    elif breakage == "catalog_cell":
+        path = out / "catalog" / "figures.csv"
+        path.write_text(path.read_text(encoding="utf-8-sig").replace(",1911.53,", ",lots,"), encoding="utf-8-sig")
+        package = out / "catalog"
+    result = validate_packages(out, echo=None, cache_dir=cache)
+    errors = {p.name: p.errors for p in result.packages}
+    assert errors[package.name], errors
+    assert not errors[OTHER]
+    # the plain one-package frictionless validation agrees that the package is broken
+    from juesuan.checks.validate import frictionless_errors
+
+    assert frictionless_errors(package)
+
+
+def test_cli_validate_exits_1_on_a_broken_package(tmp_path, cache):
+    from click.testing import CliRunner
+
+    from juesuan import settings
+    from juesuan.cli import cli
+
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    (out / SLUG_000 / "checks.csv").write_text("n,rule\nx,y\n", encoding="utf-8")
+    settings_cache = settings.CACHE_DIR
+    try:
+        settings.CACHE_DIR = cache
+        result = CliRunner().invoke(cli, ["validate", "--packages", str(out)])
+    finally:
+        settings.CACHE_DIR = settings_cache
+    assert result.exit_code == 1, result.output
+
+
+def test_indented_matches_json_dumps():
+    samples = [
+        {}, [], {"a": []}, {"a": {}}, {"x": [1, 2.5, None, True, "中文\n\"q\""], "resources": [{"name": "r", "n": 1e20}]},
+        {"resources": [{"schema": {"fields": [{"name": "n", "constraints": {"enum": ["a", "b"]}}]}}] * 2},
+        [{"nested": [[1], [], [{}]]}],
+    ]
+    for sample in samples:
+        assert descriptor_bytes(sample) == (json.dumps(sample, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
