@@ -163,8 +163,9 @@ def package(obj: Context, reports_dir: Path, packages_dir: Path, jobs: int | Non
 @cli.command()
 @click.option("--packages", "packages_dir", type=click.Path(path_type=Path), default=PACKAGES_DIR, show_default=True,
               help="Folder holding the data packages.")
+@cache_options
 @click.pass_obj
-def validate(obj: Context, packages_dir: Path) -> None:
+def validate(obj: Context, packages_dir: Path, cache_dir: Path, no_cache: bool) -> None:
     """Validate every data package and list the reports' own inconsistencies.
 
     Runs frictionless validation on each package (any error exits 1) and prints the
@@ -177,7 +178,7 @@ def validate(obj: Context, packages_dir: Path) -> None:
     """
     from .checks.validate import validate_packages
 
-    result = validate_packages(packages_dir, echo=click.echo)
+    result = validate_packages(packages_dir, echo=click.echo, cache_dir=None if no_cache else cache_dir)
     if result.errors:
         sys.exit(1)
 
@@ -266,7 +267,7 @@ def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, j
                              cache_dir=None if no_cache else cache_dir)
     done(mark)
     mark = stage("validate", f"[3/4] validate {packages_dir}/")
-    result = validate_packages(packages_dir, echo=None)
+    result = validate_packages(packages_dir, echo=None, cache_dir=None if no_cache else cache_dir)
     done(mark)
     click.echo(result.describe())
     if not no_site:
