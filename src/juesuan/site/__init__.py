@@ -70,6 +70,20 @@ def _can_be_dirty(old: dict | None, new: dict, site_dir: Path, work: Path) -> bo
     return same and set(old.get("pages", [])) <= set(new["pages"]) and set(old.get("data", [])) <= set(new["data"])
 
 
+def _fresh_jieba() -> None:
+    """Make the search plugin segment as in a new process.
+
+    Loading the user dictionary again adds its counts to jieba's totals, so a second build in the
+    same process (tests, `serve`) segmented some text differently and its index differed from a
+    clean build's; re-initialising reloads the main dictionary (cached on disk) first.
+    """
+    import sys
+
+    jieba = sys.modules.get("jieba")
+    if jieba is not None and getattr(jieba.dt, "initialized", False):
+        jieba.dt.initialized = False
+
+
 def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] = print, *,
                site_url: str | None = None, strict: bool = True, cache_dir: Path | None = None,
                incremental: bool = True) -> dict[str, float]:
@@ -118,6 +132,7 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
     log.addHandler(collector)
     quiet = _DropDirtyWarning()
     logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+    _fresh_jieba()
     generate.CURRENT = b
     try:
         build(config, dirty=b.dirty)

@@ -33,7 +33,7 @@ GENERATED_PAGES = {"departments.md": "部门一览", "compare.md": "比较", "do
 KNOWN_DOCS = [("index.md", "首页"), ("departments.md", "部门一览"), (regions.REGIONS_PAGE, "地区"), ("compare.md", "比较"),
               ("downloads.md", "下载"), ("methodology.md", "方法"), ("metrics.md", "指标"),
               ("performance.md", "性能"), ("about.md", "关于")]
-FORMAT = "3"  # bump when the work folder's layout changes
+FORMAT = "4"  # bump when the work folder's layout changes
 
 LAST_TIMINGS: dict[str, float] = {}  # seconds of the last build's generation
 CURRENT: "Build | None" = None  # the build prepared by build_site for the MkDocs hook
@@ -56,6 +56,7 @@ class Build:
     in_nav: set[str] = field(default_factory=set)  # generated pages listed in the nav
     data: dict[str, Path] = field(default_factory=dict)  # site path → file published by juesuan (not MkDocs)
     changed_data: set[str] = field(default_factory=set)  # site paths whose source changed in this build
+    zips: dict[str, tuple[Path, Path, list[Path] | None]] = field(default_factory=dict)  # zip to make → (package, descriptor, members)
     assets: dict[str, Path] = field(default_factory=dict)  # site path → file MkDocs copies
     nav: list[Any] = field(default_factory=list)
     jieba_dict: Path | None = None
@@ -119,8 +120,11 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
     return True
 
 
-def _zip(folder: Path, dest: Path, members: list[Path] | None = None) -> None:
-    """The package as a zip: datapackage.json and the files it lists (the JSON twins are published beside it)."""
+def _zip(folder: Path, dest: Path, members: list[Path] | None = None, descriptor: bytes | None = None) -> None:
+    """The package as a zip: datapackage.json and the files it lists (the JSON twins are published beside it).
+
+    `descriptor` replaces datapackage.json's bytes (the compact one published beside the zip).
+    """
     if members is None:
         members = [f for f in sorted(folder.iterdir()) if f.is_file() and not f.is_symlink() and
                    not (f.suffix == ".json" and f.name != "datapackage.json" and f.with_suffix(".csv").is_file())]
@@ -128,14 +132,18 @@ def _zip(folder: Path, dest: Path, members: list[Path] | None = None) -> None:
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for f in members:
-            z.write(f, f"{folder.name}/{f.name}")
+            if descriptor is not None and f.name == "datapackage.json":
+                info = zipfile.ZipInfo.from_file(f, f"{folder.name}/{f.name}")
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, descriptor)
+            else:
+                z.write(f, f"{folder.name}/{f.name}")
     os.replace(tmp, dest)
 
 
-def _compact_json(path: Path) -> bytes:
-    """The same JSON without indentation (descriptors are ~40 % whitespace)."""
-    return json.dumps(json.loads(path.read_text(encoding="utf-8-sig")), ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
+def _compact_json(data: Any) -> bytes:
+    """A descriptor without indentation (descriptors are ~40 % whitespace)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _load_labels() -> None:
@@ -153,9 +161,10 @@ def _report_job(folder: str, work: str, site_url: str, override: bool) -> tuple[
     """Load one report package, write its page, compact descriptor and zip; return its summary."""
     _load_labels()
     pkg = load_package(Path(folder))
+    compact = _compact_json(pkg.descriptor)  # before the override below
     schemas: dict[str, Any] = {}
     s = summary.summarize(pkg, schemas)
-    s["descriptor"]["juesuan"] = dict(pkg.meta)  # before the override below
+    s["descriptor"]["juesuan"] = dict(pkg.meta)
     if override:
         pkg.descriptor.setdefault("juesuan", {})["department_slug"] = pkg.slug
     w = Path(work)
@@ -164,9 +173,8 @@ def _report_job(folder: str, work: str, site_url: str, override: bool) -> tuple[
         page = report_page.report_page(pkg, site_url)
     write_if_changed(w / "docs" / (pkg.page_dir + "/index.md"), with_blocks(page, blocks))
     d = report_page.data_dir(pkg)
-    write_if_changed(w / d / "datapackage.json", _compact_json(pkg.path / "datapackage.json"))
-    _zip(pkg.path, w / report_page.zip_path(pkg))
-    return s, schemas
+    write_if_changed(w / d / "datapackage.json", compact)
+    return s, schemas  # the zip is made by `publish_data`, beside MkDocs' rendering
 
 
 def _catalog_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -177,11 +185,7 @@ def _catalog_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any]
     s["rows"] = {}
     w = Path(work)
     d = report_page.data_dir(pkg)
-    write_if_changed(w / d / "datapackage.json", _compact_json(pkg.path / "datapackage.json"))
-    for res in pkg.resources.values():
-        if res.csv_path is not None and report_page.zipped_only(res.csv_path):
-            _zip(pkg.path, w / d / (report_page.file_name(res.csv_path) + ".zip"), [res.csv_path])
-    _zip(pkg.path, w / report_page.zip_path(pkg))
+    write_if_changed(w / d / "datapackage.json", _compact_json(pkg.descriptor))
     return s, schemas
 
 
@@ -246,33 +250,35 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
         prev = old.get(f.name) or {}
         override = bool(prev.get("override"))
         key = package_key(f, fp, override)
-        if prev.get("key") == key and _outputs_present(work, prev):
+        if prev.get("key") == key and _outputs_present(work, prev, f):
             entries[f.name] = prev
         else:
             todo.append((f, override))
     _run_jobs(todo, work, site_url, fp, entries, schemas)
 
     # Two packages claiming the same page: the first keeps it, later ones get their slug as page.
+    restored = {f.name: summary.restore(entries[f.name]["summary"], f, schemas) for f in folders if f.name in entries}
     seen: set[str] = set()
     redo = []
     for f in folders:
-        e = entries.get(f.name)
-        if e is None or f.name == CATALOG:
+        pkg = restored.get(f.name)
+        if pkg is None or f.name == CATALOG:
             continue
-        pkg = summary.restore(e["summary"], f, schemas)
         want = pkg.page_dir in seen
         seen.add(pkg.page_dir)
-        if want != bool(e.get("override")):
+        if want != bool(entries[f.name].get("override")):
             redo.append((f, want))
     _run_jobs(redo, work, site_url, fp, entries, schemas)
+    for f, _ in redo:
+        restored[f.name] = summary.restore(entries[f.name]["summary"], f, schemas)
     b.changed_packages = len(todo) + len(redo)
 
     reports: list[Package] = []
     for f in folders:
         e = entries.get(f.name)
-        if e is None:
+        pkg = restored.get(f.name)
+        if e is None or pkg is None:
             continue
-        pkg = summary.restore(e["summary"], f, schemas)
         if f.name == CATALOG:
             b.packages.catalog = pkg
         else:
@@ -284,6 +290,14 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
         b.data.update(files)
         if e.get("fresh"):
             b.changed_data.update(files)
+            d = report_page.data_dir(pkg)
+            zips = {report_page.zip_path(pkg): (f, work / d / "datapackage.json", None)}
+            for res in pkg.resources.values() if f.name == CATALOG else []:
+                if res.csv_path is not None and report_page.zipped_only(res.csv_path):
+                    zips[d + report_page.file_name(res.csv_path) + ".zip"] = (f, work / d / "datapackage.json", [res.csv_path])
+            for uri in zips:  # a build stopped before its zips are made must not leave the old ones looking current
+                (work / uri).unlink(missing_ok=True)
+            b.zips.update(zips)
     reports.sort(key=lambda p: (p.region_path, p.department_slug, p.year or 0))
     b.packages.reports = reports
     for p in reports:
@@ -305,10 +319,16 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
     return b
 
 
-def _outputs_present(work: Path, entry: dict[str, Any]) -> bool:
+def _outputs_present(work: Path, entry: dict[str, Any], folder: Path) -> bool:
+    """The page and zips this package's entry made are still in the work folder."""
     page = entry.get("page")
-    slug = _path_slug(entry.get("summary", {}).get("slug"), "package")
-    return (page is None or (work / "docs" / page).is_file()) and (work / "data" / f"{slug}.zip").is_file()
+    s = entry.get("summary", {})
+    slug = _path_slug(s.get("slug"), "package")
+    zips = [f"{slug}.zip"]
+    if folder.name == CATALOG:
+        zips += [f"{slug}/{report_page.file_name(folder / r[1])}.zip" for r in s.get("resources", [])
+                 if r[1] and report_page.zipped_only(folder / r[1])]
+    return (page is None or (work / "docs" / page).is_file()) and all((work / "data" / z).is_file() for z in zips)
 
 
 def _run_jobs(todo: list[tuple[Path, bool]], work: Path, site_url: str, fp: str,
@@ -401,6 +421,12 @@ def _doc_title(path: Path) -> str:
         if line.startswith("# "):
             return safe.title(line[2:], 60)
     return path.stem
+
+
+def make_zips(work: Path, zips: dict[str, tuple[Path, Path, list[Path] | None]]) -> None:
+    """The packages' zips (with the compact descriptor published beside them), into the work folder."""
+    for uri, (folder, descriptor, members) in zips.items():
+        _zip(folder, work / uri, members, None if members else descriptor.read_bytes())
 
 
 def publish_data(site_dir: Path, files: dict[str, Path], only: set[str] | None = None) -> int:

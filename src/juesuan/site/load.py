@@ -10,6 +10,7 @@ import csv
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,11 @@ def _path_slug(value: Any, default: str, allow_slash: bool = False) -> str:
     """A safe URL path piece: ASCII letters, digits, `-` `_` `.` (and `/` between pieces)."""
     if not value or not isinstance(value, str):
         return default
+    return _path_slug_str(value, default, allow_slash)
+
+
+@lru_cache(maxsize=65536)  # pages ask for their folder many times; the regex was a tenth of a rebuild
+def _path_slug_str(value: str, default: str, allow_slash: bool) -> str:
     pieces = value.split("/") if allow_slash else [value]
     clean = []
     for p in pieces:

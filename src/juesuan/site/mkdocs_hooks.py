@@ -27,7 +27,7 @@ SEARCH_ENTRIES = "search_entries.json"
 
 
 class _Publisher(threading.Thread):
-    """Copies the downloads into the site while MkDocs renders pages (file copies release the GIL)."""
+    """Makes the changed packages' zips and copies the downloads into the site while MkDocs renders pages."""
 
     def __init__(self, b: generate.Build, site_dir: Path, dirty: bool):
         super().__init__(daemon=True)
@@ -37,6 +37,8 @@ class _Publisher(threading.Thread):
 
     def run(self) -> None:
         try:
+            # zlib and file copies release the GIL: this runs on the other core while MkDocs renders.
+            generate.make_zips(self.b.work, self.b.zips)
             self.copied = generate.publish_data(self.site_dir, self.b.data, self.b.changed_data if self.dirty else None)
         except BaseException as e:  # re-raised in on_post_build
             self.error = e
@@ -122,7 +124,9 @@ def on_page_context(context, page, config, nav):
 def on_post_page(output: str, page, config) -> str:
     """The generated HTML blocks go in after Markdown and search have seen only the page's skeleton."""
     blocks = _blocks.pop(page.file.src_uri, None)
-    return squeeze(unstash(output, blocks) if blocks else output)
+    # Squeezed before the blocks go back: they hold no blank lines, and the theme's part is a third of the bytes.
+    output = squeeze(output)
+    return unstash(output, blocks) if blocks else output
 
 
 @event_priority(-100)  # after the search plugin wrote its (in a dirty build: partial) index
