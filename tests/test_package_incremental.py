@@ -158,3 +158,62 @@ def test_indented_matches_json_dumps():
     ]
     for sample in samples:
         assert descriptor_bytes(sample) == (json.dumps(sample, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _catalog_lines(out: Path, resource: str = "figures") -> list[str]:
+    return (out / "catalog" / f"{resource}.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)
+
+
+@pytest.mark.parametrize("breakage", ["key_type", "unknown_package", "duplicate_row", "dropped_row"])
+def test_catalog_rows_are_checked_where_they_differ_from_their_package(tmp_path, cache, breakage):
+    """Catalog rows that repeat a valid package skip a second frictionless run; anything else does not."""
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    lines = _catalog_lines(out)
+    i = next(i for i, line in enumerate(lines) if line.startswith(SLUG_000 + ","))
+    if breakage == "key_type":  # fiscal_year must be an integer ≥ 1900
+        lines[i] = lines[i].replace(",2022,", ",二〇二二,", 1)
+    elif breakage == "unknown_package":  # the foreign key to reports
+        lines[i] = "no-such-report" + lines[i][len(SLUG_000):]
+    elif breakage == "duplicate_row":  # (package, n) twice
+        lines.append(lines[i])
+    elif breakage == "dropped_row":  # the same values, but the cells shifted by one
+        cells = lines[i].split(",")
+        lines[i] = ",".join(cells[:6] + cells[7:])
+    (out / "catalog" / "figures.csv").write_text("".join(lines), encoding="utf-8-sig")
+    errors = {p.name: p.errors for p in validate_packages(out, echo=None, cache_dir=cache).packages}
+    assert errors["catalog"], errors
+    assert not errors[SLUG_000] and not errors[OTHER]
+
+
+def test_catalog_rows_of_a_broken_package_are_validated_again(tmp_path, cache):
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    for folder in (out / SLUG_000, out / "catalog"):
+        path = folder / "figures.csv"
+        path.write_text(path.read_text(encoding="utf-8-sig").replace(",1911.53,", ",lots,"), encoding="utf-8-sig")
+    errors = {p.name: p.errors for p in validate_packages(out, echo=None, cache_dir=cache).packages}
+    assert any("type-error" in e for e in errors[SLUG_000]), errors
+    assert any("type-error" in e for e in errors["catalog"]), errors
+
+
+def test_valid_catalog_rows_are_not_validated_twice(tmp_path, cache, monkeypatch):
+    import juesuan.checks.batch as batch
+
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    seen: list[tuple[str, str]] = []
+    real = batch._run_task
+
+    def spy(task):
+        seen.extend((s["unit"], task["resource"]) for s in task["sources"])
+        return real(task)
+
+    monkeypatch.setattr(batch, "_run_task", spy)
+    assert validate_packages(out, echo=None, cache_dir=None).errors == 0
+    catalog_units = {unit for unit, _ in seen if unit.startswith("catalog\x1f")}
+    # only the key columns of the combined resources, plus the catalog's own tables
+    sliced = {u for u in catalog_units if u.count("\x1f") == 2}
+    assert sliced and all(u.endswith("\x1fkeys") for u in sliced), sliced
+    assert {"catalog\x1ffigures\x1fkeys", "catalog\x1fspending_by_function\x1fkeys"} <= sliced
+    assert {u for u in catalog_units if u.count("\x1f") == 1} >= {"catalog\x1freports", "catalog\x1fbuild_report"}

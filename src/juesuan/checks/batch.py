@@ -8,8 +8,10 @@ deep copies, field objects per resource), not rows. Here:
 - the rows of every resource that shares one Table Schema are validated by frictionless as one
   table, with two leading columns naming the package and the CSV row, so an error is reported
   against its own package and row (primary and foreign keys include the package column);
-- the catalog's combined resources are validated per report (rows grouped by `package`) and the
-  result of each group is cached by its content, so one changed report re-validates one group;
+- the catalog's combined resources are not validated row by row a second time: see
+  `_catalog_slice` for why a report's rows in the catalog are valid when they are the rows of its
+  own, valid package, and what frictionless still checks there (the descriptor, the key columns,
+  the foreign key to `reports`, and every row of any report that does not pass that test);
 - packages with anything unusual (not CSV, not UTF-8, an unsafe path) get the plain one-package
   frictionless validation instead.
 The file header and the UTF-8 decoding are checked here, before the rows go to frictionless.
@@ -69,8 +71,12 @@ def validate_folders(packages_dir: Path, names: list[str], cache_dir: Path | Non
         else:
             todo.append(name)
     new_slices: dict[str, list[str]] = {}
-    if todo:
-        results.update(_validate(Path(packages_dir), todo, fp, old_slices, new_slices, jobs))
+    # report packages first: the catalog's check relies on their results
+    catalogs = [name for name in todo if _is_catalog(Path(packages_dir) / name)]
+    reports = [name for name in todo if name not in catalogs]
+    for batch in (reports, catalogs):
+        if batch:
+            results.update(_validate(Path(packages_dir), batch, fp, old_slices, new_slices, jobs, results))
     index.forget_missing(set(names))
     index.save()
     # a package changed on disk after hashing would carry a stale key: harmless, it is re-checked next time
@@ -78,6 +84,16 @@ def validate_folders(packages_dir: Path, names: list[str], cache_dir: Path | Non
                       "packages": {n: [keys[n], results[n]] for n in names if n in keys and n in results},
                       "slices": {**{k: v for k, v in old_slices.items() if k.startswith("shape:")}, **new_slices}})
     return results
+
+
+def _is_catalog(folder: Path) -> bool:
+    """True for a folder whose descriptor says it is the catalog (validated after the reports)."""
+    try:
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        return bool(isinstance(descriptor, dict) and isinstance(descriptor.get("juesuan"), dict)
+                    and descriptor["juesuan"].get("catalog"))
+    except (OSError, ValueError):
+        return False
 
 
 # -- descriptors -------------------------------------------------------------------------------
@@ -144,8 +160,11 @@ def _data_schema(schema: dict) -> dict:
 
 # -- planning ----------------------------------------------------------------------------------
 
-def _validate(root: Path, names: list[str], fp: str, old: dict, new: dict, jobs: int | None) -> dict[str, list[str]]:
+def _validate(root: Path, names: list[str], fp: str, old: dict, new: dict, jobs: int | None,
+              known: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """frictionless errors of `names`; `known` holds results already found for other packages."""
     results: dict[str, list[str]] = {name: [] for name in names}
+    own = OwnRows(root, known or {})
     memo: dict[str, list[str]] = {}
     groups: dict[str, dict] = {}  # task key → {"schema", "ref", "sources": [...]}
     slices: dict[str, tuple[str, str]] = {}  # unit id → (owner package, slice cache key)
@@ -179,7 +198,7 @@ def _validate(root: Path, names: list[str], fp: str, old: dict, new: dict, jobs:
             results[name] += [f"{r.get('name')}: {e}" for e in errors]
             if errors:
                 continue
-            _plan(root, name, r, by_name, groups, slices, fp, old, results)
+            _plan(root, name, r, by_name, groups, slices, fp, old, results, own)
     for name in plain_fallback:
         results[name] = _plain_errors(root / name)
 
@@ -230,8 +249,8 @@ def _read_rows(path: Path) -> tuple[list[str] | None, list[list[str]], str | Non
 
 
 def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: dict, fp: str, old: dict,
-          results: dict) -> None:
-    """Add one resource's rows (or, for the catalog, its changed report groups) to a batch."""
+          results: dict, own: "OwnRows") -> None:
+    """Add one resource's rows (for the catalog: its key columns and rows not vouched for by OwnRows) to a batch."""
     schema = _data_schema(r["schema"])
     labels = [f["name"] for f in schema["fields"]]
     refs = []
@@ -246,39 +265,131 @@ def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: d
     group = groups.setdefault(group_key, {"resource": r.get("name"), "schema": schema, "ref_name": ref_name,
                                           "ref_schema": ref_schema, "sources": []})
     ref_source = (root / name / ref["path"]) if ref else None
-    sliced = labels[:1] == ["package"] and (schema.get("primaryKey") or [None])[0] == "package"
+    pk = _as_list(schema.get("primaryKey") or [])
+    sliced = labels[:len(KEYS)] == list(KEYS) and pk[:1] == ["package"] and len(pk) > 1
     if not sliced:
         group["sources"].append({"unit": f"{name}\x1f{r.get('name')}", "path": root / name / r["path"],
                                  "labels": labels, "ref": ref_source, "rows": None})
         return
-    # the catalog: one unit per report, re-validated only when its rows (or its reference) changed
+    # the catalog: a report's rows that repeat its own valid package pass without a second
+    # frictionless run (see OwnRows); frictionless checks their key columns and every other row
     header, rows, error = _read_rows(root / name / r["path"])
     if error or header != labels:
         group["sources"].append({"unit": f"{name}\x1f{r.get('name')}", "path": root / name / r["path"],
                                  "labels": labels, "ref": ref_source, "rows": None})
         return
-    ref_values: set[str] = set()
-    if ref is not None:
-        ref_header, ref_rows, _ = _read_rows(ref_source)
-        if ref_header and "package" in ref_header:
-            i = ref_header.index("package")
-            ref_values = {row[i] for row in ref_rows if len(row) > i}
     by_value: dict[str, list[tuple[int, list[str]]]] = {}
     for n, row in enumerate(rows, start=2):
         by_value.setdefault(row[0] if row else "", []).append((n, row))
+    key_rows: dict[tuple[str, ...], int] = {}  # distinct key cells of the rows that passed → first row
     for value, numbered in by_value.items():
-        h = hashlib.sha256(f"{fp}\n{group_key}\n{r.get('name')}\n{value in ref_values}\n".encode("utf-8"))
-        for n, row in numbered:
-            h.update(("\x1e" + "\x1f".join(row)).encode("utf-8"))
-        key = "slice:" + h.hexdigest()
-        if isinstance(old.get(key), list):
-            results[name] += old[key]
-            slices.setdefault(f"{name}\x1f{r.get('name')}\x1f{value}", (name, key))
+        if own.same_rows(value, r, schema, numbered):
+            for n, row in numbered:
+                key_rows.setdefault(tuple(row[:len(KEYS)]), n)
             continue
-        unit = f"{name}\x1f{r.get('name')}\x1f{value}"
-        slices[unit] = (name, key)
-        group["sources"].append({"unit": unit, "path": None, "labels": labels, "ref": ref_source,
-                                 "rows": numbered, "owner": name, "ref_value": value})
+        group["sources"].append({"unit": f"{name}\x1f{r.get('name')}\x1f{value}", "path": None, "labels": labels,
+                                 "ref": ref_source, "rows": numbered, "ref_value": value})
+    if key_rows:
+        key_schema = {k: v for k, v in schema.items() if k not in ("fields", "primaryKey", "foreignKeys")}
+        key_schema["fields"] = schema["fields"][:len(KEYS)]
+        key_fks = [fk for fk in schema.get("foreignKeys") or []
+                   if isinstance(fk, dict) and set(_as_list(fk.get("fields"))) <= set(KEYS)]
+        if key_fks:
+            key_schema["foreignKeys"] = key_fks
+        key_group = groups.setdefault(json.dumps(["keys", key_schema, ref_name, ref_schema], ensure_ascii=False), {
+            "resource": r.get("name"), "schema": key_schema, "ref_name": ref_name if key_fks else None,
+            "ref_schema": ref_schema, "sources": []})
+        key_group["sources"].append({"unit": f"{name}\x1f{r.get('name')}\x1fkeys", "path": None,
+                                     "labels": list(KEYS), "ref": ref_source if key_fks else None,
+                                     "rows": [(n, list(k)) for k, n in sorted(key_rows.items(), key=lambda x: x[1])]})
+
+
+KEYS = ("package", "department", "region", "fiscal_year")  # the catalog's report columns
+
+
+class OwnRows:
+    """Tells whether a report's rows in the catalog are exactly the rows of its own valid package.
+
+    Why that makes a second frictionless run over them unnecessary: frictionless judges a row by
+    its cells, the field definitions and the table-wide keys. When (1) the report's package was
+    validated by frictionless with no error, (2) the catalog rows carrying its name, minus the
+    key columns in front, equal its CSV rows one for one, in order, (3) each catalog field after
+    the keys is the package's field with the same name, type and format and no constraint the
+    package lacks (an enum may list more values; `unit`, titles and descriptions do not affect
+    validation), the schema's other properties (missing values …) are equal, and (4) the
+    catalog's primary key is `package` followed by the package's primary key, then every such row
+    passes the catalog's field checks because it passed the package's, and the key is unique
+    because the package's key is unique and `package` is the same in all of them. What is new in
+    the catalog — its descriptor, the key columns (their types and the foreign key to
+    `reports`), rows that name no valid package or differ from it — still goes to frictionless.
+    Any doubt (a field that differs, a package with errors, a foreign key on other columns)
+    means the rows are validated by frictionless as before.
+    """
+
+    def __init__(self, root: Path, known: dict[str, list[str]]):
+        self.root = root
+        self.known = known
+        self.descriptors: dict[str, dict | None] = {}
+        self.looser: dict[str, bool] = {}
+
+    def _resource(self, package: str, name: Any) -> dict | None:
+        if package not in self.descriptors:
+            try:
+                d = json.loads((self.root / package / "datapackage.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                d = None
+            self.descriptors[package] = d if isinstance(d, dict) and isinstance(d.get("resources"), list) else None
+        d = self.descriptors[package]
+        found = [r for r in (d or {}).get("resources", []) if isinstance(r, dict) and r.get("name") == name]
+        return found[0] if len(found) == 1 and _plain(found[0]) else None
+
+    def same_rows(self, package: str, r: dict, schema: dict, numbered: list[tuple[int, list[str]]]) -> bool:
+        if self.known.get(package) != [] or not NAME.match(package) or package.startswith("."):
+            return False  # not a package validated clean in this run (or from the cache)
+        own = self._resource(package, r.get("name"))
+        if own is None or not self._is_looser(schema, _data_schema(own["schema"])):
+            return False
+        header, rows, error = _read_rows(self.root / package / own["path"])
+        if error or header != [f["name"] for f in own["schema"]["fields"]] or len(rows) != len(numbered):
+            return False
+        k = len(KEYS)
+        return all(row[k:] == mine for (_, row), mine in zip(numbered, rows))
+
+    def _is_looser(self, catalog: dict, own: dict) -> bool:
+        text = json.dumps([catalog, own], ensure_ascii=False, sort_keys=True)
+        if text not in self.looser:
+            self.looser[text] = _looser(catalog, own)
+        return self.looser[text]
+
+
+def _looser(catalog: dict, own: dict) -> bool:
+    """True when every row valid under `own` is valid under `catalog` after the key columns (OwnRows)."""
+    k = len(KEYS)
+    fields, own_fields = catalog.get("fields") or [], own.get("fields") or []
+    if [f.get("name") for f in fields[:k]] != list(KEYS) or len(fields) != k + len(own_fields):
+        return False
+    rest = ("fields", "primaryKey", "foreignKeys")
+    if {a: b for a, b in catalog.items() if a not in rest} != {a: b for a, b in own.items() if a not in rest}:
+        return False
+    if _as_list(catalog.get("primaryKey") or []) != ["package"] + _as_list(own.get("primaryKey") or []):
+        return False
+    if any(not (isinstance(fk, dict) and set(_as_list(fk.get("fields"))) <= set(KEYS))
+           for fk in catalog.get("foreignKeys") or []):
+        return False
+    for mine, theirs in zip(fields[k:], own_fields):
+        if {a: b for a, b in mine.items() if a not in ("constraints", "unit")} != \
+                {a: b for a, b in theirs.items() if a not in ("constraints", "unit")}:
+            return False
+        c, own_c = mine.get("constraints") or {}, theirs.get("constraints") or {}
+        for key, value in c.items():
+            if key not in own_c:
+                return False
+            if key == "enum":
+                if not (isinstance(value, list) and isinstance(own_c[key], list) and set(own_c[key]) <= set(value)):
+                    return False
+            elif value != own_c[key]:
+                return False
+    return True
 
 
 def _split(groups: list[dict]) -> list[dict]:
