@@ -76,13 +76,15 @@ def validate_folders(packages_dir: Path, names: list[str], cache_dir: Path | Non
     reports = [name for name in todo if name not in catalogs]
     for batch in (reports, catalogs):
         if batch:
-            results.update(_validate(Path(packages_dir), batch, fp, old_slices, new_slices, jobs, results))
+            results.update(_validate(Path(packages_dir), batch, fp, old_slices, new_slices, jobs, results, keys))
     index.forget_missing(set(names))
     index.save()
     # a package changed on disk after hashing would carry a stale key: harmless, it is re-checked next time
     write_json(path, {"fingerprint": fp,
                       "packages": {n: [keys[n], results[n]] for n in names if n in keys and n in results},
-                      "slices": {**{k: v for k, v in old_slices.items() if k.startswith("shape:")}, **new_slices}})
+                      "slices": {**{k: v for k, v in old_slices.items()
+                                    if k.startswith("shape:") or (k.startswith("own:") and not catalogs)},
+                                 **new_slices}})
     return results
 
 
@@ -161,10 +163,10 @@ def _data_schema(schema: dict) -> dict:
 # -- planning ----------------------------------------------------------------------------------
 
 def _validate(root: Path, names: list[str], fp: str, old: dict, new: dict, jobs: int | None,
-              known: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
-    """frictionless errors of `names`; `known` holds results already found for other packages."""
+              known: dict[str, list[str]] | None = None, keys: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """frictionless errors of `names`; `known` holds results (and `keys` content keys) of other packages."""
     results: dict[str, list[str]] = {name: [] for name in names}
-    own = OwnRows(root, known or {})
+    own = OwnRows(root, known or {}, keys or {}, old, new)
     memo: dict[str, list[str]] = {}
     groups: dict[str, dict] = {}  # task key → {"schema", "ref", "sources": [...]}
     slices: dict[str, tuple[str, str]] = {}  # unit id → (owner package, slice cache key)
@@ -282,8 +284,9 @@ def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: d
     for n, row in enumerate(rows, start=2):
         by_value.setdefault(row[0] if row else "", []).append((n, row))
     key_rows: dict[tuple[str, ...], int] = {}  # distinct key cells of the rows that passed → first row
+    schema_text = json.dumps(schema, ensure_ascii=False, sort_keys=True)
     for value, numbered in by_value.items():
-        if own.same_rows(value, r, schema, numbered):
+        if own.same_rows(value, r, schema, numbered, schema_text):
             for n, row in numbered:
                 key_rows.setdefault(tuple(row[:len(KEYS)]), n)
             continue
@@ -326,9 +329,11 @@ class OwnRows:
     means the rows are validated by frictionless as before.
     """
 
-    def __init__(self, root: Path, known: dict[str, list[str]]):
+    def __init__(self, root: Path, known: dict[str, list[str]], keys: dict[str, str], old: dict, new: dict):
         self.root = root
         self.known = known
+        self.keys = keys  # content key per package: a comparison made before is remembered by it
+        self.old, self.new = old, new
         self.descriptors: dict[str, dict | None] = {}
         self.looser: dict[str, bool] = {}
 
@@ -343,9 +348,26 @@ class OwnRows:
         found = [r for r in (d or {}).get("resources", []) if isinstance(r, dict) and r.get("name") == name]
         return found[0] if len(found) == 1 and _plain(found[0]) else None
 
-    def same_rows(self, package: str, r: dict, schema: dict, numbered: list[tuple[int, list[str]]]) -> bool:
+    def same_rows(self, package: str, r: dict, schema: dict, numbered: list[tuple[int, list[str]]],
+                  schema_text: str) -> bool:
         if self.known.get(package) != [] or not NAME.match(package) or package.startswith("."):
             return False  # not a package validated clean in this run (or from the cache)
+        key = None
+        if package in self.keys:
+            h = hashlib.sha256(f"{self.keys[package]}\n{package}\n{r.get('name')}\n{schema_text}".encode("utf-8"))
+            for _, row in numbered:
+                h.update(("\x1e" + "\x1f".join(row)).encode("utf-8"))
+            key = "own:" + h.hexdigest()
+            if self.old.get(key) is True:
+                self.new[key] = True
+                return True
+        if self._compare(package, r, schema, numbered):
+            if key:
+                self.new[key] = True
+            return True
+        return False
+
+    def _compare(self, package: str, r: dict, schema: dict, numbered: list[tuple[int, list[str]]]) -> bool:
         own = self._resource(package, r.get("name"))
         if own is None or not self._is_looser(schema, _data_schema(own["schema"])):
             return False
