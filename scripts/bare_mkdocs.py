@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="juesuan-bare-"))
     t0 = time.perf_counter()
     build = generate.prepare(REPO, args.packages.resolve(), work=work / "cache")
+    build.finish()  # every page written before MkDocs starts
+    generate.make_zips(build.work, build.zips)
     generation = time.perf_counter() - t0
 
     try:

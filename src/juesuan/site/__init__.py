@@ -125,6 +125,8 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
     state = _state(b, config_file, config.site_url, strict)
     b.dirty = incremental and _can_be_dirty(old, state, site_dir, work)
     state_file.unlink(missing_ok=True)  # an interrupted build is followed by a clean one
+    if b.dirty:
+        b.wait_pages()  # a dirty build compares every page file's time with its output's before rendering
     generate_s = time.perf_counter() - t0
 
     collector = _Collect()
@@ -140,6 +142,7 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
         detail = "; ".join(collector.messages[:5])
         raise SiteError(f"site build failed: {e} {detail}".strip()) from e
     finally:
+        b.finish()  # also after a failure: stops the workers
         generate.CURRENT = None
         log.removeHandler(collector)
         logging.getLogger("mkdocs.commands.build").removeFilter(quiet)

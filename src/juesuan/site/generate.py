@@ -63,6 +63,28 @@ class Build:
     changed_packages: int = 0
     region_tree: regions.Region | None = None
     dirty: bool = False  # MkDocs renders only the pages whose file changed since the last build
+    pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → its page job, still running
+    pool: Any = None
+    manifest: tuple[Path, str] | None = None  # written when every page is
+
+    def wait_pages(self, uri: str | None = None) -> None:
+        """Wait for one generated page (or all), re-raising its error."""
+        for u in [uri] if uri is not None else list(self.pending):
+            fut = self.pending.pop(u, None)
+            if fut is not None:
+                fut.result()
+
+    def finish(self) -> None:
+        """Wait for every page, stop the workers and save the manifest for the next build."""
+        try:
+            self.wait_pages()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = None
+        if self.manifest is not None:
+            write_if_changed(*self.manifest)
+            self.manifest = None
 
 
 def echarts_path(root: Path) -> Path:
@@ -157,36 +179,29 @@ def _load_labels() -> None:
 # One package: its page and data files (run in worker processes).
 
 
-def _report_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Load one report package, write its page, compact descriptor and zip; return its summary."""
-    _load_labels()
+def _summary_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Load one package: its summary for the pages across reports, and its compact descriptor."""
     pkg = load_package(Path(folder))
-    compact = _compact_json(pkg.descriptor)  # before the override below
     schemas: dict[str, Any] = {}
     s = summary.summarize(pkg, schemas)
     s["descriptor"]["juesuan"] = dict(pkg.meta)
+    if pkg.slug == CATALOG:
+        s["rows"] = {}  # every report's rows: the pages need only its resources and their sizes
+    d = report_page.data_dir(pkg)
+    write_if_changed(Path(work) / d / "datapackage.json", _compact_json(pkg.descriptor))
+    return s, schemas  # the zip is made by `make_zips`, beside MkDocs' rendering
+
+
+def _page_job(folder: str, work: str, site_url: str, override: bool) -> None:
+    """Write one report's page (Markdown and its HTML blocks); runs while MkDocs renders earlier pages."""
+    _load_labels()
+    pkg = load_package(Path(folder))
     if override:
         pkg.descriptor.setdefault("juesuan", {})["department_slug"] = pkg.slug
-    w = Path(work)
     blocks: list[str] = []
     with stashing(blocks):
         page = report_page.report_page(pkg, site_url)
-    write_if_changed(w / "docs" / (pkg.page_dir + "/index.md"), with_blocks(page, blocks))
-    d = report_page.data_dir(pkg)
-    write_if_changed(w / d / "datapackage.json", compact)
-    return s, schemas  # the zip is made by `publish_data`, beside MkDocs' rendering
-
-
-def _catalog_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The catalog's compact descriptor, zip, and zipped big CSVs; its summary (no rows kept)."""
-    pkg = load_package(Path(folder))
-    schemas: dict[str, Any] = {}
-    s = summary.summarize(pkg, schemas)
-    s["rows"] = {}
-    w = Path(work)
-    d = report_page.data_dir(pkg)
-    write_if_changed(w / d / "datapackage.json", _compact_json(pkg.descriptor))
-    return s, schemas
+    write_if_changed(Path(work) / "docs" / (pkg.page_dir + "/index.md"), with_blocks(page, blocks))
 
 
 def _data_files(pkg: Package, work: Path) -> dict[str, Path]:
@@ -245,50 +260,47 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
 
     folders = sorted(p for p in packages_dir.iterdir() if (p / "datapackage.json").is_file())
     entries: dict[str, dict[str, Any]] = {}
-    todo: list[tuple[Path, bool]] = []
+    todo: list[Path] = []
     for f in folders:
         prev = old.get(f.name) or {}
-        override = bool(prev.get("override"))
-        key = package_key(f, fp, override)
+        key = package_key(f, fp, bool(prev.get("override")))
         if prev.get("key") == key and _outputs_present(work, prev, f):
             entries[f.name] = prev
         else:
-            todo.append((f, override))
-    _run_jobs(todo, work, site_url, fp, entries, schemas)
+            todo.append(f)
+    b.pool = _pool(len(todo))
+    run = b.pool.submit if b.pool is not None else _Done
+    futures = [run(_summary_job, str(f), str(work)) for f in todo]
+    for f, fu in zip(todo, futures):
+        s, sch = fu.result()
+        schemas.update(sch)
+        entries[f.name] = {"summary": s, "fresh": True}
 
     # Two packages claiming the same page: the first keeps it, later ones get their slug as page.
-    restored = {f.name: summary.restore(entries[f.name]["summary"], f, schemas) for f in folders if f.name in entries}
-    seen: set[str] = set()
-    redo = []
-    for f in folders:
-        pkg = restored.get(f.name)
-        if pkg is None or f.name == CATALOG:
-            continue
-        want = pkg.page_dir in seen
-        seen.add(pkg.page_dir)
-        if want != bool(entries[f.name].get("override")):
-            redo.append((f, want))
-    _run_jobs(redo, work, site_url, fp, entries, schemas)
-    for f, _ in redo:
-        restored[f.name] = summary.restore(entries[f.name]["summary"], f, schemas)
-    b.changed_packages = len(todo) + len(redo)
-
     reports: list[Package] = []
+    seen: set[str] = set()
     for f in folders:
         e = entries.get(f.name)
-        pkg = restored.get(f.name)
-        if e is None or pkg is None:
+        if e is None:
             continue
+        pkg = summary.restore(e["summary"], f, schemas)
         if f.name == CATALOG:
             b.packages.catalog = pkg
         else:
-            if e.get("override"):
+            override = pkg.page_dir in seen
+            seen.add(pkg.page_dir)
+            if override != bool(e.get("override")):
+                e["fresh"] = True  # its page moves: written again
+            e["override"] = override
+            if override:
                 pkg.descriptor["juesuan"] = {**pkg.meta, "department_slug": pkg.slug}
             reports.append(pkg)
             e["page"] = pkg.page_dir + "/index.md"
+        e["key"] = package_key(f, fp, bool(e.get("override")))
         files = _data_files(pkg, work)
         b.data.update(files)
         if e.get("fresh"):
+            b.changed_packages += 1
             b.changed_data.update(files)
             d = report_page.data_dir(pkg)
             zips = {report_page.zip_path(pkg): (f, work / d / "datapackage.json", None)}
@@ -301,7 +313,11 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
     reports.sort(key=lambda p: (p.region_path, p.department_slug, p.year or 0))
     b.packages.reports = reports
     for p in reports:
-        b.pages[p.page_dir + "/index.md"] = work / "docs" / p.page_dir / "index.md"
+        uri = p.page_dir + "/index.md"
+        b.pages[uri] = work / "docs" / uri
+        e = entries[p.path.name]
+        if e.get("fresh"):  # in the order MkDocs reads pages, so the first ones are ready first
+            b.pending[uri] = run(_page_job, str(p.path), str(work), site_url, bool(e.get("override")))
 
     _aggregate_pages(b)
     b.assets["assets/javascripts/echarts.min.js"] = echarts_path(root)
@@ -313,10 +329,22 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
 
     for e in entries.values():
         e.pop("fresh", None)
-    write_if_changed(manifest_path, json.dumps({"fingerprint": fp, "packages": entries, "schemas": schemas},
-                                               ensure_ascii=False, separators=(",", ":")))
+    b.manifest = (manifest_path, json.dumps({"fingerprint": fp, "packages": entries, "schemas": schemas},
+                                            ensure_ascii=False, separators=(",", ":")))
+    if b.pool is None:
+        b.finish()
     LAST_TIMINGS["generate"] = time.perf_counter() - t0
     return b
+
+
+class _Done:
+    """A finished job, for runs without worker processes (few packages)."""
+
+    def __init__(self, fn, *args):
+        self._result = fn(*args)
+
+    def result(self):
+        return self._result
 
 
 def _outputs_present(work: Path, entry: dict[str, Any], folder: Path) -> bool:
@@ -329,28 +357,6 @@ def _outputs_present(work: Path, entry: dict[str, Any], folder: Path) -> bool:
         zips += [f"{slug}/{report_page.file_name(folder / r[1])}.zip" for r in s.get("resources", [])
                  if r[1] and report_page.zipped_only(folder / r[1])]
     return (page is None or (work / "docs" / page).is_file()) and all((work / "data" / z).is_file() for z in zips)
-
-
-def _run_jobs(todo: list[tuple[Path, bool]], work: Path, site_url: str, fp: str,
-              entries: dict[str, dict[str, Any]], schemas: dict[str, Any]) -> None:
-    if not todo:
-        return
-
-    def submit(run, f: Path, override: bool):
-        if f.name == CATALOG:
-            return run(_catalog_job, str(f), str(work))
-        return run(_report_job, str(f), str(work), site_url, override)
-
-    pool = _pool(len(todo))
-    if pool is None:
-        results = [submit(lambda fn, *a: fn(*a), f, o) for f, o in todo]
-    else:
-        with pool:
-            futures = [submit(pool.submit, f, o) for f, o in todo]
-            results = [fu.result() for fu in futures]
-    for (f, override), (s, sch) in zip(todo, results):
-        schemas.update(sch)
-        entries[f.name] = {"key": package_key(f, fp, override), "override": override, "summary": s, "fresh": True}
 
 
 def _aggregate_pages(b: Build) -> None:

@@ -60,7 +60,6 @@ def on_config(config):
         root = Path(config.config_file_path).parent
         work = generate.work_dir(None, Path(config.site_dir))
         _build = generate.prepare(root, generate.packages_dir_for(config), config.site_url or "", work)
-        _build.dirty = False
     search = _search_plugin(config)
     if search is not None and _build.jieba_dict is not None:
         search.config.jieba_dict_user = str(_build.jieba_dict)
@@ -87,6 +86,13 @@ def on_files(files: Files, config) -> Files:
 
 def on_env(env, config, files):
     _doc_uris[:] = [f.src_uri for f in files.documentation_pages()]
+    if _build is not None and env.bytecode_cache is None:
+        # Compiling Material's templates took ~1 s of every build; Jinja checks each template's source.
+        from jinja2 import FileSystemBytecodeCache
+
+        folder = _build.work.parent / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env
 
 
@@ -96,6 +102,12 @@ MARKERS = {
     "<!-- juesuan:glossary -->": lambda b: overview.glossary_terms(b.packages),
     "<!-- juesuan:rules -->": lambda b: overview.check_rules(),
 }
+
+
+def on_pre_page(page, config, files):
+    if _build is not None:
+        _build.wait_pages(page.file.src_uri)  # its worker may still be writing it
+    return page
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -132,6 +144,8 @@ def on_post_page(output: str, page, config) -> str:
 @event_priority(-100)  # after the search plugin wrote its (in a dirty build: partial) index
 def on_post_build(config) -> None:
     global _build, _publisher
+    if _build is not None:
+        _build.finish()
     if _publisher is not None:
         _publisher.join()
         err, _publisher = _publisher.error, None
@@ -157,4 +171,6 @@ def on_post_build(config) -> None:
 
 def on_shutdown() -> None:
     global _build
+    if _build is not None:
+        _build.finish()
     _build = None
