@@ -115,9 +115,9 @@ def code_fingerprint(site_url: str) -> str:
     return h.hexdigest()[:20]
 
 
-def package_key(folder: Path, fingerprint: str, override: bool = False) -> str:
+def package_key(folder: Path, fingerprint: str) -> str:
     """Name, size and modification time of every file of a package (the packager rewrites only changed ones)."""
-    h = hashlib.sha1(f"{fingerprint}|{override}".encode("utf-8"))
+    h = hashlib.sha1(fingerprint.encode("utf-8"))
     with os.scandir(folder) as it:
         for e in sorted(it, key=lambda e: e.name):
             if e.is_file(follow_symlinks=False):
@@ -179,11 +179,22 @@ def _load_labels() -> None:
 # One package: its page and data files (run in worker processes).
 
 
+_SENT_SCHEMAS: set[str] | None = None  # in a worker process: schema digests already sent to the main process
+
+
+def _worker_init() -> None:
+    global _SENT_SCHEMAS
+    _SENT_SCHEMAS = set()
+
+
 def _summary_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Load one package: its summary for the pages across reports, and its compact descriptor."""
-    pkg = load_package(Path(folder))
+    pkg = load_package(Path(folder), None if Path(folder).name == CATALOG else summary.ROWS_OF)
     schemas: dict[str, Any] = {}
     s = summary.summarize(pkg, schemas)
+    if _SENT_SCHEMAS is not None:  # every package repeats the same schemas: each worker sends one copy
+        schemas = {k: v for k, v in schemas.items() if k not in _SENT_SCHEMAS}
+        _SENT_SCHEMAS.update(schemas)
     s["descriptor"]["juesuan"] = dict(pkg.meta)
     if pkg.slug == CATALOG:
         s["rows"] = {}  # every report's rows: the pages need only its resources and their sizes
@@ -231,7 +242,7 @@ def _pool(n: int):
         return None
     import multiprocessing as mp
 
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"), initializer=_worker_init)
 
 
 def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | None = None) -> Build:
@@ -260,21 +271,23 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
 
     folders = sorted(p for p in packages_dir.iterdir() if (p / "datapackage.json").is_file())
     entries: dict[str, dict[str, Any]] = {}
+    keys: dict[str, str] = {}
     todo: list[Path] = []
     for f in folders:
         prev = old.get(f.name) or {}
-        key = package_key(f, fp, bool(prev.get("override")))
+        key = package_key(f, fp)
         if prev.get("key") == key and _outputs_present(work, prev, f):
             entries[f.name] = prev
         else:
             todo.append(f)
+            keys[f.name] = key
     b.pool = _pool(len(todo))
     run = b.pool.submit if b.pool is not None else _Done
     futures = [run(_summary_job, str(f), str(work)) for f in todo]
     for f, fu in zip(todo, futures):
         s, sch = fu.result()
         schemas.update(sch)
-        entries[f.name] = {"summary": s, "fresh": True}
+        entries[f.name] = {"key": keys[f.name], "summary": s, "fresh": True}
 
     # Two packages claiming the same page: the first keeps it, later ones get their slug as page.
     reports: list[Package] = []
@@ -296,7 +309,6 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
                 pkg.descriptor["juesuan"] = {**pkg.meta, "department_slug": pkg.slug}
             reports.append(pkg)
             e["page"] = pkg.page_dir + "/index.md"
-        e["key"] = package_key(f, fp, bool(e.get("override")))
         files = _data_files(pkg, work)
         b.data.update(files)
         if e.get("fresh"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +27,7 @@ class Resource:
     rows: list[dict[str, Any]]
     csv_path: Path | None
     json_path: Path | None
-    count: int | None = None  # number of rows, when `rows` holds only some columns or none (a summary)
+    count: int | None = None  # number of rows when `rows` holds only some columns (a summary); -1: rows not read
 
     @property
     def n_rows(self) -> int:
@@ -80,19 +81,27 @@ class Package:
 
     @property
     def region_path(self) -> str:
-        return _path_slug(self.meta.get("region_path"), "unknown-region", allow_slash=True)
+        return self._dirs()[0]
 
     @property
     def department_slug(self) -> str:
-        return _path_slug(self.meta.get("department_slug"), _path_slug(self.slug, "report"))
+        return self._dirs()[1]
 
     @property
     def department_dir(self) -> str:
-        return f"{self.region_path}/{self.department_slug}"
+        return self._dirs()[2]
 
     @property
     def page_dir(self) -> str:
-        return f"{self.department_dir}/{self.year if self.year is not None else 'unknown-year'}"
+        return self._dirs()[3]
+
+    def _dirs(self) -> tuple[str, str, str, str]:
+        m = self.meta
+        args = (m.get("region_path"), m.get("department_slug"), self.slug, self.year)
+        try:
+            return _dirs(*args)
+        except TypeError:  # an unhashable value in the metadata
+            return _dirs.__wrapped__(*args)
 
     def figure(self, metric: str) -> dict[str, Any] | None:
         """The first row of `figures` for this metric, preferring rows without a qualifier."""
@@ -140,6 +149,15 @@ class Package:
         return out
 
 
+@lru_cache(maxsize=65536)  # the site asks for a page's folders tens of times
+def _dirs(region_path: Any, department_slug: Any, slug: str, year: int | None) -> tuple[str, str, str, str]:
+    """region_path, department_slug, department_dir and page_dir of a package."""
+    region = _path_slug(region_path, "unknown-region", allow_slash=True)
+    dept = _path_slug(department_slug, _path_slug(slug, "report"))
+    ddir = f"{region}/{dept}"
+    return region, dept, ddir, f"{ddir}/{year if year is not None else 'unknown-year'}"
+
+
 def _path_slug(value: Any, default: str, allow_slash: bool = False) -> str:
     """A safe URL path piece: ASCII letters, digits, `-` `_` `.` (and `/` between pieces)."""
     if not value or not isinstance(value, str):
@@ -171,14 +189,14 @@ def number(value: Any) -> float | None:
 
 
 def _read_rows(json_path: Path | None, csv_path: Path | None) -> list[dict[str, Any]]:
-    if json_path and json_path.is_file():
+    if json_path:
         data = json.loads(json_path.read_text(encoding="utf-8-sig"))
         if isinstance(data, list):
             return [r for r in data if isinstance(r, dict)]
         if isinstance(data, dict) and isinstance(data.get("data"), list):
             return [r for r in data["data"] if isinstance(r, dict)]
         return []
-    if csv_path and csv_path.is_file():
+    if csv_path:
         with csv_path.open(encoding="utf-8-sig", newline="") as fh:
             return list(csv.DictReader(fh))
     return []
@@ -195,24 +213,34 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_package(path: Path) -> Package:
-    """Read one package folder (its datapackage.json and every resource)."""
+def load_package(path: Path, rows_of: set[str] | None = None) -> Package:
+    """Read one package folder (its datapackage.json and every resource, or only `rows_of` resources' rows)."""
     descriptor = json.loads((path / "datapackage.json").read_text(encoding="utf-8-sig"))
     if not isinstance(descriptor, dict):
         raise ValueError(f"{path}/datapackage.json is not a JSON object")
     pkg = Package(slug=path.name, path=path, descriptor=descriptor)
+    with os.scandir(path) as it:  # one listing instead of a few stats per resource
+        plain = {e.name for e in it if e.is_file(follow_symlinks=False)}
     for res in descriptor.get("resources") or []:
         if not isinstance(res, dict) or not isinstance(res.get("name"), str):
             continue
         rel = res.get("path")
-        csv_path = path / rel if isinstance(rel, str) and rel.endswith(".csv") else None
-        if csv_path is not None and not _inside(csv_path, path):
-            csv_path = None  # a path leaving the package folder is ignored
-        json_path = csv_path.with_suffix(".json") if csv_path else None
+        csv_path = json_path = None
+        if isinstance(rel, str) and rel.endswith(".csv"):
+            twin = rel[:-4] + ".json"
+            if rel in plain:  # a plain file directly in the folder
+                csv_path = path / rel
+                json_path = path / twin if twin in plain else None
+            else:  # a sub-folder or a symlink: only if it stays inside the package folder
+                cand = path / rel
+                if _inside(cand, path):
+                    csv_path = cand if cand.is_file() else None
+                    j = cand.with_suffix(".json")
+                    json_path = j if j.is_file() and _inside(j, path) else None
+        skip = rows_of is not None and res["name"] not in rows_of
         pkg.resources[res["name"]] = Resource(
-            name=res["name"], descriptor=res, rows=_read_rows(json_path, csv_path),
-            csv_path=csv_path if csv_path and csv_path.is_file() else None,
-            json_path=json_path if json_path and json_path.is_file() else None,
+            name=res["name"], descriptor=res, rows=[] if skip else _read_rows(json_path, csv_path),
+            count=-1 if skip else None, csv_path=csv_path, json_path=json_path,
         )
     return pkg
 

@@ -8,7 +8,6 @@ and region pages are out of the nav; their HTML blocks come back in `on_post_pag
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -26,22 +25,26 @@ _publisher: "_Publisher | None" = None
 SEARCH_ENTRIES = "search_entries.json"
 
 
-class _Publisher(threading.Thread):
+def _publish(b: generate.Build, site_dir: Path, dirty: bool) -> None:
+    # zlib and file copies in their own process: as a thread they fought MkDocs for the GIL.
+    generate.make_zips(b.work, b.zips)
+    generate.publish_data(site_dir, b.data, b.changed_data if dirty else None)
+
+
+class _Publisher:
     """Makes the changed packages' zips and copies the downloads into the site while MkDocs renders pages."""
 
     def __init__(self, b: generate.Build, site_dir: Path, dirty: bool):
-        super().__init__(daemon=True)
-        self.b, self.site_dir, self.dirty = b, site_dir, dirty
-        self.error: BaseException | None = None
-        self.copied = 0
+        import multiprocessing as mp
 
-    def run(self) -> None:
-        try:
-            # zlib and file copies release the GIL: this runs on the other core while MkDocs renders.
-            generate.make_zips(self.b.work, self.b.zips)
-            self.copied = generate.publish_data(self.site_dir, self.b.data, self.b.changed_data if self.dirty else None)
-        except BaseException as e:  # re-raised in on_post_build
-            self.error = e
+        self.proc = mp.get_context("fork").Process(target=_publish, args=(b, site_dir, dirty), daemon=True)
+        self.proc.start()
+
+    def join(self) -> None:
+        self.proc.join()
+        if self.proc.exitcode != 0:
+            raise generate.SiteError(f"copying the downloads into the site failed (exit {self.proc.exitcode}); "
+                                     "see the error above, fix it and build again")
 
 
 def _search_plugin(config):
@@ -79,8 +82,7 @@ def on_files(files: Files, config) -> Files:
     for f in files.documentation_pages():
         if f.abs_src_path and f.src_uri not in _build.pages and "<!-- juesuan:" in Path(f.abs_src_path).read_text(encoding="utf-8"):
             f.is_modified = lambda: True  # shows figures across reports: rendered again on every build
-    _publisher = _Publisher(_build, Path(config.site_dir), getattr(_build, "dirty", False))
-    _publisher.start()
+    _publisher = _Publisher(_build, Path(config.site_dir), _build.dirty)
     return files
 
 
@@ -147,10 +149,8 @@ def on_post_build(config) -> None:
     if _build is not None:
         _build.finish()
     if _publisher is not None:
-        _publisher.join()
-        err, _publisher = _publisher.error, None
-        if err is not None:
-            raise err
+        publisher, _publisher = _publisher, None
+        publisher.join()
     search = _search_plugin(config)
     if _build is not None and search is not None:
         cache = _build.work / SEARCH_ENTRIES

@@ -232,13 +232,18 @@ def data_dictionary(pk: Packages) -> str:
     """Every field of every resource, from the packages' schemas (table-NN grouped as one)."""
     seen: dict[str, dict[str, dict[str, Any]]] = {}
     order: list[str] = []
+    done: set[tuple[str, int]] = set()
     for p in ([pk.catalog] if pk.catalog else []) + pk.reports:
         for name, res in p.resources.items():
             key = "table-NN" if re.fullmatch(r"table-\d+", name) else name
             if key not in seen:
                 seen[key] = {}
                 order.append(key)
-            for f in (res.descriptor.get("schema") or {}).get("fields") or []:
+            schema = res.descriptor.get("schema") or {}
+            if (key, id(schema)) in done:  # summaries share one schema object per distinct schema
+                continue
+            done.add((key, id(schema)))
+            for f in schema.get("fields") or []:
                 if isinstance(f, dict) and f.get("name") and (key != "table-NN" or not seen[key]):
                     seen[key].setdefault(str(f["name"]), f)
     out = ["---\ntitle: 数据字典\n---\n\n# 数据字典\n\n每个资源的字段，取自数据包的 schema。"

@@ -15,6 +15,8 @@ from typing import Any
 
 from .load import Package, Resource
 
+# Resources whose rows a summary keeps (some columns of them); the others are not read for it.
+ROWS_OF = {"figures", "spending_by_class", "spending_by_function", "glossary", "checks"}
 # Metrics read by the home, departments, department, compare and search-dictionary pages.
 AGGREGATE_METRICS = {
     "expenditure_total", "general_budget_expenditure", "three_public_total", "grand_total_income", "income_total",
@@ -29,8 +31,16 @@ KEEP_COLUMNS = {
 }
 
 
-def schema_digest(schema: Any) -> str:
-    return hashlib.sha1(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+_LAST: dict[str, tuple[Any, str]] = {}  # resource name → its last schema and digest (packages repeat them)
+
+
+def schema_digest(schema: Any, name: str = "") -> str:
+    last = _LAST.get(name)
+    if last is not None and last[0] == schema:  # a deep comparison is much cheaper than encoding
+        return last[1]
+    digest = hashlib.sha1(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+    _LAST[name] = (schema, digest)
+    return digest
 
 
 def summarize(pkg: Package, schemas: dict[str, Any]) -> dict[str, Any]:
@@ -40,10 +50,10 @@ def summarize(pkg: Package, schemas: dict[str, Any]) -> dict[str, Any]:
         schema = res.descriptor.get("schema")
         digest = None
         if schema is not None:
-            digest = schema_digest(schema)
+            digest = schema_digest(schema, name)
             schemas.setdefault(digest, schema)
         resources.append([name, res.csv_path.name if res.csv_path else None, res.json_path.name if res.json_path else None,
-                          res.descriptor.get("title") or "", digest, len(res.rows)])
+                          res.descriptor.get("title") or "", digest, None if res.count == -1 else len(res.rows)])
     rows: dict[str, list] = {"figures": [{k: r.get(k) for k in FIGURE_KEYS} for r in pkg.rows("figures")
                                          if r.get("metric") in AGGREGATE_METRICS]}
     for name, cols in KEEP_COLUMNS.items():
