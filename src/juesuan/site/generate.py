@@ -33,7 +33,8 @@ GENERATED_PAGES = {"departments.md": "部门一览", "compare.md": "比较", "do
 KNOWN_DOCS = [("index.md", "首页"), ("departments.md", "部门一览"), (regions.REGIONS_PAGE, "地区"), ("compare.md", "比较"),
               ("downloads.md", "下载"), ("methodology.md", "方法"), ("metrics.md", "指标"),
               ("performance.md", "性能"), ("about.md", "关于")]
-FORMAT = "4"  # bump when the work folder's layout changes
+FORMAT = "5"
+BIG_MEMBER = 64_000_000  # bytes: only the catalog tables at many thousands of reports  # bump when the work folder's layout changes
 
 LAST_TIMINGS: dict[str, float] = {}  # seconds of the last build's generation
 CURRENT: "Build | None" = None  # the build prepared by build_site for the MkDocs hook
@@ -159,7 +160,10 @@ def _zip(folder: Path, dest: Path, members: list[Path] | None = None, descriptor
                 info.compress_type = zipfile.ZIP_DEFLATED
                 z.writestr(info, descriptor)
             else:
-                z.write(f, f"{folder.name}/{f.name}")
+                # The catalog's tables grow with every report and are zipped again on every rebuild:
+                # fast compression for very big members (~0.6x the time, ~1.6x the bytes).
+                level = 1 if f.stat().st_size > BIG_MEMBER else 6
+                z.write(f, f"{folder.name}/{f.name}", compresslevel=level)
     os.replace(tmp, dest)
 
 
