@@ -33,8 +33,8 @@ GENERATED_PAGES = {"departments.md": "部门一览", "compare.md": "比较", "do
 KNOWN_DOCS = [("index.md", "首页"), ("departments.md", "部门一览"), (regions.REGIONS_PAGE, "地区"), ("compare.md", "比较"),
               ("downloads.md", "下载"), ("methodology.md", "方法"), ("metrics.md", "指标"),
               ("performance.md", "性能"), ("about.md", "关于")]
-FORMAT = "5"
-BIG_MEMBER = 64_000_000  # bytes: only the catalog tables at many thousands of reports  # bump when the work folder's layout changes
+FORMAT = "5"  # bump when the work folder's layout changes
+BIG_MEMBER = 64_000_000  # bytes: only the catalog tables at many thousands of reports
 
 LAST_TIMINGS: dict[str, float] = {}  # seconds of the last build's generation
 CURRENT: "Build | None" = None  # the build prepared by build_site for the MkDocs hook
