@@ -188,8 +188,9 @@ def validate(obj: Context, packages_dir: Path, cache_dir: Path, no_cache: bool) 
               help="Folder holding the data packages (the site reads nothing else).")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=SITE_DIR, show_default=True,
               help="Where the built site goes.")
+@cache_options
 @click.pass_obj
-def site(obj: Context, packages_dir: Path, site_dir: Path) -> None:
+def site(obj: Context, packages_dir: Path, site_dir: Path, cache_dir: Path, no_cache: bool) -> None:
     """Generate the site pages from the data packages and build the static site.
 
     \b
@@ -198,7 +199,7 @@ def site(obj: Context, packages_dir: Path, site_dir: Path) -> None:
     """
     from .site import build_site
 
-    build_site(packages_dir, site_dir, echo=click.echo)
+    build_site(packages_dir, site_dir, echo=click.echo, cache_dir=cache_dir, incremental=not no_cache)
 
 
 @cli.command()

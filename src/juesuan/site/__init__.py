@@ -77,8 +77,11 @@ def _fresh_jieba() -> None:
     same process (tests, `serve`) segmented some text differently and its index differed from a
     clean build's; re-initialising reloads the main dictionary (cached on disk) first.
     """
+    import logging
     import sys
 
+    # jieba logs its dictionary loading (“Building prefix dict…”) at DEBUG to stderr: noise in a build.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
     jieba = sys.modules.get("jieba")
     if jieba is not None and getattr(jieba.dt, "initialized", False):
         jieba.dt.initialized = False
