@@ -114,7 +114,7 @@ def test_changed_code_fingerprint_misses_the_cache(reports, tmp_path, monkeypatc
     assert all(o.cached for o in extract_many(files, jobs=1, cache_dir=cache))
     old_folders = sorted(p.name for p in cache.iterdir())
     assert len(old_folders) == 1
-    monkeypatch.setattr(fingerprint, "code_fingerprint", lambda: "0123456789abcdef" + "0" * 48)
+    monkeypatch.setattr(fingerprint, "record_fingerprint", lambda: "0123456789abcdef" + "0" * 48)
     assert not any(o.cached for o in extract_many(files, jobs=1, cache_dir=cache))
     # The old version's entries are gone; the new version's are there.
     assert sorted(p.name for p in cache.iterdir()) == ["0123456789abcdef"]
@@ -135,7 +135,7 @@ def test_code_fingerprint_covers_the_parser_sources():
     assert {"read", "parse", "record.py"} <= covered
     for name in covered:
         assert (fingerprint.PACKAGE_ROOT / name).exists(), name
-    assert len(fingerprint.code_fingerprint()) == 64
+    assert len(fingerprint.record_fingerprint()) == 64
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "not_a_record", "other_file", "edited_value"])

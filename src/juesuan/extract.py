@@ -328,10 +328,10 @@ def extract_many(
     to it (in a folder named for the code version; folders of other versions are removed).
     With `out`, each record is also written to <out>/<report file stem>.json.
     """
-    from .fingerprint import code_fingerprint, file_sha256, record_key
+    from .fingerprint import file_sha256, record_fingerprint, record_key
 
     entries = manifest_for(paths)
-    fingerprint = code_fingerprint() if cache_dir is not None else ""
+    fingerprint = record_fingerprint() if cache_dir is not None else ""
     # One folder per code version: entries of older code can never be used again.
     cache = RecordCache(Path(cache_dir) / fingerprint[:16]) if cache_dir is not None else None
     want_indent = out is not None

@@ -23,11 +23,13 @@ CODE_PATHS = ("read", "parse", "record.py", "manifest.py", "settings.py", "extra
 LIBRARIES = ("opencc", "charset-normalizer", "python-docx", "pdfplumber", "pdfminer.six")
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of the juesuan version, the record-making source files and the library versions."""
+@lru_cache(maxsize=None)
+def code_fingerprint(*paths: str, libraries: tuple[str, ...] = ()) -> str:
+    """Hash of the juesuan version, the given source files/folders (relative to the package) and
+    library versions: part of every cache key (records, packages, validation), so a code change
+    invalidates the entries that code made."""
     h = hashlib.sha256(f"juesuan {__version__}\n".encode())
-    for name in CODE_PATHS:
+    for name in paths:
         path = PACKAGE_ROOT / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
         for f in files:
@@ -35,9 +37,14 @@ def code_fingerprint() -> str:
                 continue
             h.update(f"{f.relative_to(PACKAGE_ROOT).as_posix()}\n".encode())
             h.update(hashlib.sha256(f.read_bytes()).digest())
-    for lib in LIBRARIES:
+    for lib in libraries:
         h.update(f"{lib}=={_version(lib)}\n".encode())
     return h.hexdigest()
+
+
+def record_fingerprint() -> str:
+    """The fingerprint of the record-making code (CODE_PATHS and LIBRARIES)."""
+    return code_fingerprint(*CODE_PATHS, libraries=LIBRARIES)
 
 
 def _version(distribution: str) -> str:

@@ -30,7 +30,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from .digests import DigestIndex, code_fingerprint, content_key, folder_key, read_json, write_json
+from ..fingerprint import code_fingerprint
+from .digests import DigestIndex, content_key, folder_key, read_json, write_json
 
 FREE_TEXT = ("title", "description")
 NAME = re.compile(r"^([-a-z0-9._/])+$")  # frictionless' name pattern

@@ -11,13 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, settings
+from .. import settings
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 # What `cache_dir` means when a caller does not say: settings.CACHE_DIR, looked up at call time.
 DEFAULT = object()
@@ -28,30 +26,6 @@ def resolve_cache_dir(cache_dir: Any) -> Path | None:
     if cache_dir is DEFAULT:
         return Path(settings.CACHE_DIR)
     return None if cache_dir is None else Path(cache_dir)
-
-
-@lru_cache(maxsize=None)
-def code_fingerprint(*paths: str, libraries: tuple[str, ...] = ()) -> str:
-    """Hash of the juesuan version, the given source files/folders (relative to the package)
-    and library versions: part of every cache key, so a code change invalidates the entries."""
-    h = hashlib.sha256(f"juesuan {__version__}\n".encode())
-    for name in paths:
-        path = PACKAGE_ROOT / name
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
-            if path.is_dir() else [path]
-        for f in files:
-            if f.suffix in (".pyc", ".tmp"):
-                continue
-            h.update(f"{f.relative_to(PACKAGE_ROOT).as_posix()}\n".encode())
-            h.update(hashlib.sha256(f.read_bytes()).digest())
-    for lib in libraries:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            h.update(f"{lib}=={version(lib)}\n".encode())
-        except PackageNotFoundError:
-            h.update(f"{lib}==-\n".encode())
-    return h.hexdigest()
 
 
 def folder_key(folder: Path) -> str:

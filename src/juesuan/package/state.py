@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..checks.digests import DigestIndex, code_fingerprint, folder_key, read_json, write_json
+from ..checks.digests import DigestIndex, folder_key, read_json, write_json
+from ..fingerprint import code_fingerprint
 from ..slug import department_slug, region_path, report_slug
 from .report import Fragment
 
