@@ -79,6 +79,12 @@ def _sentence_at(spans: list[tuple[int, int]], pos: int) -> int:
     return len(spans) - 1
 
 
+def _sentence(text: str, spans: list[tuple[int, int]], pos: int) -> str:
+    """The sentence of `text` around position `pos`, as a source quotes it."""
+    a, b = spans[_sentence_at(spans, pos)]
+    return text[a:b].strip()
+
+
 def read_paragraph(tp: TextParagraph, record: Record, unit: str | None) -> None:
     """All money metrics of one paragraph, with their attributes."""
     para = tp.paragraph
@@ -193,7 +199,6 @@ def _read_changes(tp: TextParagraph, record: Record, text: str, spans, reading: 
     if any(w in text for w in P.FLAT_WORDS):
         events += [(m.start(), "flat", m) for m in P.FLAT.finditer(text)]
     for start, kind, m in sorted(events, key=lambda e: e[0]):
-        i = _sentence_at(spans, start)
         clause_start = max(text.rfind(c, 0, start) for c in "，,；。") + 1
         subject = text[clause_start:start]
         if kind == "change":
@@ -204,13 +209,13 @@ def _read_changes(tp: TextParagraph, record: Record, text: str, spans, reading: 
                     record,
                     "stray_number",
                     f"“{', '.join(stray)}” stands in the change statement without a meaning; ignored",
-                    source_of(para, text[spans[i][0] : spans[i][1]].strip()),
+                    source_of(para, _sentence(text, spans, start)),
                 )
         targets = _subject_mentions(reading, subject, start)
         if not targets and tp.topic not in TOTALS_TOPICS:
             continue
         if not targets:
-            warn(record, "unread_figure", "a change vs last year whose amount could not be found", source_of(para, text[spans[i][0] : spans[i][1]].strip()))
+            warn(record, "unread_figure", "a change vs last year whose amount could not be found", source_of(para, _sentence(text, spans, start)))
             continue
         amount = pct = None
         amount_text = pct_text = None
@@ -247,7 +252,7 @@ def _changes(text: str) -> list[re.Match[str]]:
 def _emit_change_metrics(targets, amount, amount_text, pct, pct_text, m, reading, spans, text, para) -> None:
     metrics = {CHANGE_METRICS[t.figure.metric] for t in targets if t.figure.metric in CHANGE_METRICS}
     i = _sentence_at(spans, m.start())
-    sentence = text[spans[i][0] : spans[i][1]].strip()
+    sentence = _sentence(text, spans, m.start())
     unit = targets[0].figure.unit
     for change_id, pct_id in metrics:
         if amount is not None:
@@ -289,22 +294,21 @@ _AMBIGUOUS_GROUPS = re.compile(rf"(?<![\d.])\d{{1,3}}[,，]\d{{3}}(?![\d.,，])\
 
 def _flag_leftover_numbers(record: Record, tp: TextParagraph, text: str, spans, reading: list[Mention]) -> None:
     """A sentence of the totals sections whose money numeral nobody read."""
+
+    def read(pos: int) -> bool:
+        return any(r.start <= pos < r.end for r in reading)
+
+    def unread(m: re.Match[str], why: str) -> None:
+        warn(record, "unread_figure", f"“{m.group(0)}”{why}", source_of(tp.paragraph, _sentence(text, spans, m.start())))
+
     for m in _AMBIGUOUS_GROUPS.finditer(text) if _GROUP.search(text) else ():
-        if any(r.start <= m.start() < r.end for r in reading):
-            continue
-        i = _sentence_at(spans, m.start())
-        warn(
-            record,
-            "unread_figure",
-            f"“{m.group(0)}”: the comma may separate thousands or two numbers; not read",
-            source_of(tp.paragraph, text[spans[i][0] : spans[i][1]].strip()),
-        )
+        if not read(m.start()):
+            unread(m, ": the comma may separate thousands or two numbers; not read")
     if tp.topic not in TOTALS_TOPICS:
         return
-    covered = [(r.start, r.end) for r in reading]
     changes: list[re.Match[str]] | None = None
     for m in NUM_MONEY.finditer(text):  # = NUM followed by a money unit
-        if any(a <= m.start() < b for a, b in covered):
+        if read(m.start()):
             continue
         if changes is None:
             changes = _changes(text)
@@ -312,10 +316,4 @@ def _flag_leftover_numbers(record: Record, tp: TextParagraph, text: str, spans, 
             continue
         if re.search(r"占|完成预算|比|增加|减少|增长|下降", text[max(0, m.start() - 12) : m.start()]):
             continue
-        i = _sentence_at(spans, m.start())
-        warn(
-            record,
-            "unread_figure",
-            f"“{m.group(0)}” could not be tied to a metric",
-            source_of(tp.paragraph, text[spans[i][0] : spans[i][1]].strip()),
-        )
+        unread(m, " could not be tied to a metric")
