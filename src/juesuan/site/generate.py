@@ -144,7 +144,7 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
 
 
 def _zip(folder: Path, dest: Path, members: list[Path] | None = None, descriptor: bytes | None = None) -> None:
-    """The package as a zip: datapackage.json and the files it lists (the JSON twins are published beside it).
+    """The package as a zip: datapackage.json and the files it lists (the JSON twins stay in datapackages/).
 
     `descriptor` replaces datapackage.json's bytes (the compact one published beside the zip).
     """
@@ -220,8 +220,17 @@ def _page_job(folder: str, work: str, site_url: str, override: bool) -> None:
 
 
 def _data_files(pkg: Package, work: Path) -> dict[str, Path]:
-    """Site path → source file of a package's downloads."""
+    """Site path → source file of a package's downloads.
+
+    A report publishes its CSVs and its zip (datapackage.json and the CSVs); its JSON twins stay in
+    datapackages/ and the catalog. The site must fit GitHub Pages' 1 GB at 10,000 reports (~100 KB
+    a report), and the twins and descriptor were 80 of the 140 KB a report took.
+    """
     d = report_page.data_dir(pkg)
+    if pkg.slug != CATALOG:
+        out = {d + report_page.file_name(r.csv_path): r.csv_path for r in pkg.resources.values() if r.csv_path}
+        out[report_page.zip_path(pkg)] = work / report_page.zip_path(pkg)
+        return out
     out = {d + "datapackage.json": work / d / "datapackage.json"}
     for res in pkg.resources.values():
         if pkg.slug == CATALOG and report_page.zipped_only(res.csv_path or res.json_path):

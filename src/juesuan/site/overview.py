@@ -196,6 +196,8 @@ def downloads_page(pk: Packages) -> str:
     out = ["---\ntitle: 下载\n---\n\n# 下载数据\n\n"
            "所有数据以 [Frictionless 数据包](https://datapackage.org/) 发布：每份报告一个数据包，外加汇总全部报告的目录包。"
            "CSV 为带 BOM 的 UTF-8（Excel 可直接打开），以 `= + - @` 开头的文字单元格前加了 `'`，JSON 保留原文。"
+           "每份报告在本站发布 CSV 和 zip（datapackage.json 与 CSV）；JSON 格式见目录包，"
+           "每份报告的完整数据包（含 JSON）在源代码仓库的 `datapackages/` 文件夹。"
            "字段说明见[数据字典](data-dictionary.md)。许可：CC BY 4.0。\n"]
     if pk.catalog:
         rows = []
@@ -220,7 +222,7 @@ def downloads_page(pk: Packages) -> str:
         csvs = " ".join(f'<a href="{rel(here, d + file_name(r.csv_path))}" download>{safe.text(n)}</a>'
                         for n, r in p.resources.items() if r.csv_path)
         body.append([f'<a href="{rel(here, p.page_dir + "/")}">{safe.text(report_label(p))}</a>', safe.text(p.region),
-                     f'<a href="{rel(here, zip_path(p))}" download>zip</a> · <a href="{rel(here, d + "datapackage.json")}" download>datapackage.json</a>',
+                     f'<a href="{rel(here, zip_path(p))}" download>zip</a>',
                      f'<span class="js-csv-list">{csvs}</span>'])
     out.append("## 各报告数据包 {#reports}\n" + raw(filters(pk.reports, "downloads") + '<div data-filter-scope="downloads">'
                                                 + table(["报告", "地区", "数据包", "CSV"], body, cls="js-sortable",

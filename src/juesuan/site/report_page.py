@@ -356,13 +356,11 @@ def downloads(pkg: Package, here: str, site_url: str) -> str:
         links = []
         if res.csv_path:
             links.append(f'<a href="{safe.text(rel(here, d + file_name(res.csv_path)))}" download>CSV</a>')
-        if res.json_path:
-            links.append(f'<a href="{safe.text(rel(here, d + file_name(res.json_path)))}" download>JSON</a>')
         if links:
             title = res.descriptor.get("title") or ""
             rows.append([f"<code>{safe.text(name)}</code>", safe.text(title), " · ".join(links), num(res.n_rows, 0)])
-    whole = (f'<p class="js-downloads"><a href="{safe.text(rel(here, zip_path(pkg)))}" download>整个数据包（zip）</a> · '
-             f'<a href="{safe.text(rel(here, d + "datapackage.json"))}" download>datapackage.json</a></p>')
+    whole = (f'<p class="js-downloads"><a href="{safe.text(rel(here, zip_path(pkg)))}" download>整个数据包（zip）</a>'
+             '：datapackage.json 与全部 CSV。JSON 格式见<a href="' + safe.text(rel(here, "downloads/")) + '#catalog">目录包</a>。</p>')
     return raw(whole + table(["资源", "说明", "下载", "行数"], rows))
 
 
