@@ -55,17 +55,22 @@ def _state(b, config_file: Path, site_url: str | None, strict: bool) -> dict:
         "fingerprint": b.fingerprint,
         "config": digest(config_file.read_bytes() + f"|{site_url}|{strict}".encode("utf-8")),
         "nav": digest(json.dumps(b.nav, ensure_ascii=False, sort_keys=True).encode("utf-8")),
-        "jieba": digest(b.jieba_dict.read_bytes()) if b.jieba_dict else "",
         "docs": hand,
         "pages": sorted(b.pages),
         "data": sorted(b.data),
     }
 
 
+def _jieba_digest(b) -> str:
+    import hashlib
+
+    return hashlib.sha1(b.jieba_dict.read_bytes()).hexdigest()[:20] if b.jieba_dict and b.jieba_dict.is_file() else ""
+
+
 def _can_be_dirty(old: dict | None, new: dict, site_dir: Path, work: Path) -> bool:
     if not old or not (site_dir / "index.html").is_file() or not (work / "search_entries.json").is_file():
         return False
-    same = all(old.get(k) == new[k] for k in ("fingerprint", "config", "nav", "jieba", "docs"))
+    same = all(old.get(k) == new[k] for k in ("fingerprint", "config", "nav", "jieba", "docs") if k in new)
     # Something removed would stay in the site folder (dirty builds do not clean it).
     return same and set(old.get("pages", [])) <= set(new["pages"]) and set(old.get("data", [])) <= set(new["data"])
 
@@ -129,7 +134,12 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
     b.dirty = incremental and _can_be_dirty(old, state, site_dir, work)
     state_file.unlink(missing_ok=True)  # an interrupted build is followed by a clean one
     if b.dirty:
-        b.wait_pages()  # a dirty build compares every page file's time with its output's before rendering
+        # A dirty build compares every page file's time with its output's before rendering: all
+        # pages are written first. The search words must also be those of the last build.
+        b.complete()
+        b.wait_pages()
+        state["jieba"] = _jieba_digest(b)
+        b.dirty = _can_be_dirty(old, state, site_dir, work)
     generate_s = time.perf_counter() - t0
 
     collector = _Collect()
@@ -145,10 +155,11 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
         detail = "; ".join(collector.messages[:5])
         raise SiteError(f"site build failed: {e} {detail}".strip()) from e
     finally:
-        b.finish()  # also after a failure: stops the workers
+        b.finish(complete=False)  # also after a failure: stops the workers (the hook completed it)
         generate.CURRENT = None
         log.removeHandler(collector)
         logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+    state["jieba"] = _jieba_digest(b)
     state_file.write_text(json.dumps(state), encoding="utf-8")
     total = time.perf_counter() - t0
     pages = len(b.pages)

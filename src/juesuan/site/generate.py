@@ -57,7 +57,7 @@ class Build:
     in_nav: set[str] = field(default_factory=set)  # generated pages listed in the nav
     data: dict[str, Path] = field(default_factory=dict)  # site path → file published by juesuan (not MkDocs)
     changed_data: set[str] = field(default_factory=set)  # site paths whose source changed in this build
-    zips: dict[str, tuple[Path, Path, list[Path] | None]] = field(default_factory=dict)  # zip to make → (package, descriptor, members)
+    zips: dict[str, tuple[Path, list[Path] | None]] = field(default_factory=dict)  # zip to make → (package, members or all)
     assets: dict[str, Path] = field(default_factory=dict)  # site path → file MkDocs copies
     nav: list[Any] = field(default_factory=list)
     jieba_dict: Path | None = None
@@ -65,25 +65,69 @@ class Build:
     region_tree: regions.Region | None = None
     dirty: bool = False  # MkDocs renders only the pages whose file changed since the last build
     pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → its page job, still running
+    jobs: dict[str, Any] = field(default_factory=dict)  # package folder name → job returning (summary, schemas)
+    late_pages: set[str] = field(default_factory=set)  # pages across reports: written by `complete`
+    late: tuple[dict, dict, Path] | None = None  # (manifest entries, schemas, manifest path) until `complete`
     pool: Any = None
     manifest: tuple[Path, str] | None = None  # written when every page is
 
     def wait_pages(self, uri: str | None = None) -> None:
         """Wait for one generated page (or all), re-raising its error."""
+        if uri is not None and uri in self.late_pages:
+            self.complete()
         for u in [uri] if uri is not None else list(self.pending):
             fut = self.pending.pop(u, None)
             if fut is not None:
                 fut.result()
 
-    def finish(self) -> None:
-        """Wait for every page, stop the workers and save the manifest for the next build."""
+    def complete(self) -> None:
+        """Collect the changed packages' summaries, then write the pages across reports and the search words.
+
+        MkDocs reads those pages (and the hand-written pages with juesuan markers) last, so in a
+        clean build the page jobs run beside MkDocs' rendering of the report pages.
+        """
+        if self.late is None:
+            return
+        entries, schemas, manifest_path = self.late
+        for name, fut in self.jobs.items():
+            s, sch = fut.result()
+            schemas.update(sch)
+            entries[name]["summary"] = s
+        self.jobs.clear()
+        self.pending.clear()  # every page job is done
+        restored = []
+        for p in self.packages.reports:  # the pages across reports read summaries, as in a rebuild
+            r = summary.restore(entries[p.path.name]["summary"], p.path, schemas)
+            if entries[p.path.name].get("override"):
+                r.descriptor["juesuan"] = {**r.meta, "department_slug": r.slug}
+            restored.append(r)
+        self.packages.reports = restored
+        if self.packages.catalog is not None:
+            c = self.packages.catalog
+            self.packages.catalog = summary.restore(entries[c.path.name]["summary"], c.path, schemas)
+        _write_aggregate_pages(self)
+        words = search_dict.words(self.packages, DATA / "classification.csv")
+        write_if_changed(self.jieba_dict, "".join(f"{w} 100000 nz\n" for w in words))
+        for e in entries.values():
+            e.pop("fresh", None)
+        self.manifest = (manifest_path, json.dumps({"fingerprint": self.fingerprint, "packages": entries,
+                                                    "schemas": schemas}, ensure_ascii=False, separators=(",", ":")))
+        self.late = None
+
+    def finish(self, complete: bool = True) -> None:
+        """Wait for every page, stop the workers and save the manifest for the next build.
+
+        `complete=False` after a failed build: only stops the workers.
+        """
         try:
-            self.wait_pages()
+            if complete:
+                self.complete()
+                self.wait_pages()
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
                 self.pool = None
-        if self.manifest is not None:
+        if self.manifest is not None and complete:
             write_if_changed(*self.manifest)
             self.manifest = None
 
@@ -191,32 +235,48 @@ def _worker_init() -> None:
     _SENT_SCHEMAS = set()
 
 
-def _summary_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Load one package: its summary for the pages across reports, and its compact descriptor."""
-    pkg = load_package(Path(folder), None if Path(folder).name == CATALOG else summary.ROWS_OF)
+def _summary(pkg: Package) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A loaded package's summary for the pages across reports, and the schemas this worker has not sent yet."""
     schemas: dict[str, Any] = {}
     s = summary.summarize(pkg, schemas)
     if _SENT_SCHEMAS is not None:  # every package repeats the same schemas: each worker sends one copy
         schemas = {k: v for k, v in schemas.items() if k not in _SENT_SCHEMAS}
         _SENT_SCHEMAS.update(schemas)
     s["descriptor"]["juesuan"] = dict(pkg.meta)
-    if pkg.slug == CATALOG:
-        s["rows"] = {}  # every report's rows: the pages need only its resources and their sizes
-    d = report_page.data_dir(pkg)
-    write_if_changed(Path(work) / d / "datapackage.json", _compact_json(pkg.descriptor))
-    return s, schemas  # the zip is made by `make_zips`, beside MkDocs' rendering
+    return s, schemas
 
 
-def _page_job(folder: str, work: str, site_url: str, override: bool) -> None:
-    """Write one report's page (Markdown and its HTML blocks); runs while MkDocs renders earlier pages."""
+def _catalog_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The catalog's summary (its resources and their row counts, no rows) and its compact descriptor."""
+    pkg = load_package(Path(folder), rows_of=set())
+    for res in pkg.resources.values():  # counted from the CSVs: the catalog's JSON is every report's rows
+        res.count = count_rows(res.csv_path) if res.csv_path is not None else None
+    s, schemas = _summary(pkg)
+    s["rows"] = {}
+    write_if_changed(Path(work) / report_page.data_dir(pkg) / "datapackage.json", _compact_json(pkg.descriptor))
+    return s, schemas
+
+
+def count_rows(csv_path: Path) -> int:
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
+
+
+def _page_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write one report's page (Markdown and its HTML blocks); returns the package's summary.
+
+    Runs in a worker while MkDocs renders earlier pages.
+    """
     _load_labels()
     pkg = load_package(Path(folder))
+    result = _summary(pkg)
     if override:
         pkg.descriptor.setdefault("juesuan", {})["department_slug"] = pkg.slug
     blocks: list[str] = []
     with stashing(blocks):
         page = report_page.report_page(pkg, site_url)
     write_if_changed(Path(work) / "docs" / (pkg.page_dir + "/index.md"), with_blocks(page, blocks))
+    return result
 
 
 def _data_files(pkg: Package, work: Path) -> dict[str, Path]:
@@ -296,11 +356,12 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
             keys[f.name] = key
     b.pool = _pool(len(todo))
     run = b.pool.submit if b.pool is not None else _Done
-    futures = [run(_summary_job, str(f), str(work)) for f in todo]
-    for f, fu in zip(todo, futures):
-        s, sch = fu.result()
-        schemas.update(sch)
-        entries[f.name] = {"key": keys[f.name], "summary": s, "fresh": True}
+    # MkDocs starts as soon as it knows every page: the changed packages' descriptors (~1 ms each)
+    # give their paths, nav and downloads now; their rows are read by their page jobs, which run
+    # while MkDocs renders and hand back the summaries the pages across reports need (`complete`).
+    light = {f.name: load_package(f, rows_of=set()) for f in todo}
+    for f in todo:
+        entries[f.name] = {"key": keys[f.name], "fresh": True}
 
     # Two packages claiming the same page: the first keeps it, later ones get their slug as page.
     reports: list[Package] = []
@@ -309,9 +370,11 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
         e = entries.get(f.name)
         if e is None:
             continue
-        pkg = summary.restore(e["summary"], f, schemas)
+        pkg = light[f.name] if f.name in light else summary.restore(e["summary"], f, schemas)
         if f.name == CATALOG:
             b.packages.catalog = pkg
+            if e.get("fresh"):  # now: the downloads copied beside MkDocs include its compact descriptor
+                b.jobs[f.name] = _Done(_catalog_job, str(f), str(work))
         else:
             override = pkg.page_dir in seen
             seen.add(pkg.page_dir)
@@ -328,10 +391,10 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
             b.changed_packages += 1
             b.changed_data.update(files)
             d = report_page.data_dir(pkg)
-            zips = {report_page.zip_path(pkg): (f, work / d / "datapackage.json", None)}
+            zips = {report_page.zip_path(pkg): (f, None)}
             for res in pkg.resources.values() if f.name == CATALOG else []:
                 if res.csv_path is not None and report_page.zipped_only(res.csv_path):
-                    zips[d + report_page.file_name(res.csv_path) + ".zip"] = (f, work / d / "datapackage.json", [res.csv_path])
+                    zips[d + report_page.file_name(res.csv_path) + ".zip"] = (f, [res.csv_path])
             for uri in zips:  # a build stopped before its zips are made must not leave the old ones looking current
                 (work / uri).unlink(missing_ok=True)
             b.zips.update(zips)
@@ -342,22 +405,17 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
         b.pages[uri] = work / "docs" / uri
         e = entries[p.path.name]
         if e.get("fresh"):  # in the order MkDocs reads pages, so the first ones are ready first
-            b.pending[uri] = run(_page_job, str(p.path), str(work), site_url, bool(e.get("override")))
+            b.pending[uri] = b.jobs[p.path.name] = run(_page_job, str(p.path), str(work), site_url,
+                                                       bool(e.get("override")))
 
-    _aggregate_pages(b)
+    _plan_aggregate_pages(b)
     b.assets["assets/javascripts/echarts.min.js"] = echarts_path(root)
     for f in ("juesuan.js", "juesuan.css"):
         b.assets[f"assets/juesuan/{f}"] = ASSETS / f
-    words = search_dict.words(b.packages, DATA / "classification.csv")
     b.jieba_dict = work / "jieba_dict.txt"
-    write_if_changed(b.jieba_dict, "".join(f"{w} 100000 nz\n" for w in words))
-
-    for e in entries.values():
-        e.pop("fresh", None)
-    b.manifest = (manifest_path, json.dumps({"fingerprint": fp, "packages": entries, "schemas": schemas},
-                                            ensure_ascii=False, separators=(",", ":")))
+    b.late = (entries, schemas, manifest_path)
     if b.pool is None:
-        b.finish()
+        b.complete()
     LAST_TIMINGS["generate"] = time.perf_counter() - t0
     return b
 
@@ -384,8 +442,31 @@ def _outputs_present(work: Path, entry: dict[str, Any], folder: Path) -> bool:
     return (page is None or (work / "docs" / page).is_file()) and all((work / "data" / z).is_file() for z in zips)
 
 
-def _aggregate_pages(b: Build) -> None:
-    """Pages across reports (departments, compare, downloads, dictionary, regions, departments' pages)."""
+ACROSS_REPORTS = ["departments.md", "compare.md", "downloads.md", "data-dictionary.md", regions.REGIONS_PAGE]
+
+
+def _plan_aggregate_pages(b: Build) -> None:
+    """Paths of the pages across reports (departments, compare, downloads, dictionary, regions,
+    departments' pages) and the nav: from the packages' metadata, before any summary is needed."""
+    pk = b.packages
+    docs = b.work / "docs"
+    by_dept: dict[str, list[Package]] = {}
+    for p in pk.reports:
+        by_dept.setdefault(p.department_dir, []).append(p)
+    root = regions.tree(pk.reports)
+    b.region_tree = root
+    region_pages = regions.page_paths(root, set(by_dept) | {p.page_dir for p in pk.reports})
+    uris = list(ACROSS_REPORTS) + [d + "/index.md" for d in by_dept] + [path + "/index.md" for path in region_pages]
+    b.in_nav.update(ACROSS_REPORTS)
+    b.in_nav.update(path + "/index.md" for path in region_pages if "/" not in path)
+    for uri in uris:
+        b.pages[uri] = docs / uri
+    b.late_pages = set(uris)
+    b.nav = nav(b, b.root / "docs", region_pages)
+
+
+def _write_aggregate_pages(b: Build) -> None:
+    """Write the pages across reports from the packages' summaries (unchanged ones keep their times)."""
     pk = b.packages
     docs = b.work / "docs"
     out: dict[str, str] = {}
@@ -395,7 +476,6 @@ def _aggregate_pages(b: Build) -> None:
     root = regions.tree(pk.reports)
     b.region_tree = root
     region_pages = regions.page_paths(root, set(by_dept) | {p.page_dir for p in pk.reports})
-    pages: dict[str, list[str]] = {}
     for uri, make in [
         ("departments.md", lambda: overview.departments_index(pk)),
         ("compare.md", lambda: overview.compare_page(pk)),
@@ -406,7 +486,6 @@ def _aggregate_pages(b: Build) -> None:
         blocks: list[str] = []
         with stashing(blocks):
             out[uri] = with_blocks(make(), blocks)
-        b.in_nav.add(uri)
     for d, reps in by_dept.items():
         blocks = []
         with stashing(blocks):
@@ -415,12 +494,11 @@ def _aggregate_pages(b: Build) -> None:
         blocks = []
         with stashing(blocks):
             out[path + "/index.md"] = with_blocks(regions.region_page(r, region_pages), blocks)
-        if "/" not in path:
-            b.in_nav.add(path + "/index.md")
+    if set(out) != b.late_pages:  # the summaries must describe the same pages as the metadata did
+        raise SiteError(f"the pages across reports changed while building ({len(out)} vs {len(b.late_pages)}): "
+                        "were the packages rewritten during the build? build again")
     for uri, text in out.items():
         write_if_changed(docs / uri, text)
-        b.pages[uri] = docs / uri
-    b.nav = nav(b, b.root / "docs", region_pages)
 
 
 def nav(b: Build, docs_dir: Path, region_pages: dict[str, regions.Region] | None = None) -> list[Any]:
@@ -454,10 +532,11 @@ def _doc_title(path: Path) -> str:
     return path.stem
 
 
-def make_zips(work: Path, zips: dict[str, tuple[Path, Path, list[Path] | None]]) -> None:
-    """The packages' zips (with the compact descriptor published beside them), into the work folder."""
-    for uri, (folder, descriptor, members) in zips.items():
-        _zip(folder, work / uri, members, None if members else descriptor.read_bytes())
+def make_zips(work: Path, zips: dict[str, tuple[Path, list[Path] | None]]) -> None:
+    """The packages' zips (with a compact descriptor), into the work folder."""
+    for uri, (folder, members) in zips.items():
+        descriptor = None if members else _compact_json(json.loads((folder / "datapackage.json").read_bytes()))
+        _zip(folder, work / uri, members, descriptor)
 
 
 def publish_data(site_dir: Path, files: dict[str, Path], only: set[str] | None = None) -> int:

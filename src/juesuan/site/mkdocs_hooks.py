@@ -63,10 +63,7 @@ def on_config(config):
         root = Path(config.config_file_path).parent
         work = generate.work_dir(None, Path(config.site_dir))
         _build = generate.prepare(root, generate.packages_dir_for(config), config.site_url or "", work)
-    search = _search_plugin(config)
-    if search is not None and _build.jieba_dict is not None:
-        search.config.jieba_dict_user = str(_build.jieba_dict)
-    config.nav = _build.nav
+    config.nav = _build.nav  # the search words are loaded in on_env, once the summaries are in
     return config
 
 
@@ -79,15 +76,32 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, uri, abs_src_path=str(path), inclusion=level))
     for uri, path in _build.assets.items():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
+    marked = set()
     for f in files.documentation_pages():
         if f.abs_src_path and f.src_uri not in _build.pages and "<!-- juesuan:" in Path(f.abs_src_path).read_text(encoding="utf-8"):
             f.is_modified = lambda: True  # shows figures across reports: rendered again on every build
+            marked.add(f.src_uri)
     _publisher = _Publisher(_build, Path(config.site_dir), _build.dirty)
-    return files
+    # MkDocs reads pages in this order: the pages across reports and those with markers need every
+    # package's summary, so they come last and the report pages' jobs run beside MkDocs until then.
+    late = _build.late_pages | marked
+    ordered = sorted(files, key=lambda f: f.src_uri in late)  # stable: the rest keeps its order
+    return Files(ordered)
 
 
 def on_env(env, config, files):
+    """Between reading and writing the pages: the summaries are all in, the search words go to jieba."""
     _doc_uris[:] = [f.src_uri for f in files.documentation_pages()]
+    search = _search_plugin(config)
+    if _build is not None:
+        _build.complete()
+        if search is not None and _build.jieba_dict is not None and _build.jieba_dict.is_file():
+            try:
+                import jieba
+            except ImportError:  # Material's search then does not segment either
+                jieba = None
+            if jieba is not None:
+                jieba.load_userdict(str(_build.jieba_dict))  # as Material's search does for jieba_dict_user
     if _build is not None and env.bytecode_cache is None:
         # Compiling Material's templates took ~1 s of every build; Jinja checks each template's source.
         from jinja2 import FileSystemBytecodeCache
@@ -118,6 +132,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri in _build.pages:
         markdown, _blocks[page.file.src_uri] = split_blocks(markdown)
     if "<!-- juesuan:" in markdown:
+        _build.complete()
         for marker, make in MARKERS.items():
             if marker in markdown:
                 markdown = markdown.replace(marker, make(_build))

@@ -53,7 +53,7 @@ def summarize(pkg: Package, schemas: dict[str, Any]) -> dict[str, Any]:
             digest = schema_digest(schema, name)
             schemas.setdefault(digest, schema)
         resources.append([name, res.csv_path.name if res.csv_path else None, res.json_path.name if res.json_path else None,
-                          res.descriptor.get("title") or "", digest, None if res.count == -1 else len(res.rows)])
+                          res.descriptor.get("title") or "", digest, None if res.count == -1 else res.n_rows])
     rows: dict[str, list] = {"figures": [{k: r.get(k) for k in FIGURE_KEYS} for r in pkg.rows("figures")
                                          if r.get("metric") in AGGREGATE_METRICS]}
     for name, cols in KEEP_COLUMNS.items():
