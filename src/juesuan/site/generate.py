@@ -443,6 +443,7 @@ def _outputs_present(work: Path, entry: dict[str, Any], folder: Path) -> bool:
 
 
 ACROSS_REPORTS = ["departments.md", "compare.md", "downloads.md", "data-dictionary.md", regions.REGIONS_PAGE]
+SPLIT_KINDS = ("departments", "compare", "downloads")  # pages split by region at many reports
 
 
 def _plan_aggregate_pages(b: Build) -> None:
@@ -456,7 +457,8 @@ def _plan_aggregate_pages(b: Build) -> None:
     root = regions.tree(pk.reports)
     b.region_tree = root
     region_pages = regions.page_paths(root, set(by_dept) | {p.page_dir for p in pk.reports})
-    uris = list(ACROSS_REPORTS) + [d + "/index.md" for d in by_dept] + [path + "/index.md" for path in region_pages]
+    uris = (list(ACROSS_REPORTS) + [d + "/index.md" for d in by_dept] + [path + "/index.md" for path in region_pages]
+            + [f"{kind}/{rp}/index.md" for kind in SPLIT_KINDS for rp in overview.split_pages(pk)])
     b.in_nav.update(ACROSS_REPORTS)
     b.in_nav.update(path + "/index.md" for path in region_pages if "/" not in path)
     for uri in uris:
@@ -494,6 +496,11 @@ def _write_aggregate_pages(b: Build) -> None:
         blocks = []
         with stashing(blocks):
             out[path + "/index.md"] = with_blocks(regions.region_page(r, region_pages), blocks)
+    for rp, reps in overview.split_pages(pk).items():
+        for kind in SPLIT_KINDS:
+            blocks = []
+            with stashing(blocks):
+                out[f"{kind}/{rp}/index.md"] = with_blocks(overview.region_subpage(kind, rp, reps), blocks)
     if set(out) != b.late_pages:  # the summaries must describe the same pages as the metadata did
         raise SiteError(f"the pages across reports changed while building ({len(out)} vs {len(b.late_pages)}): "
                         "were the packages rewritten during the build? build again")

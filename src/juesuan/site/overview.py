@@ -81,10 +81,42 @@ def home_stats(pk: Packages, here: str = "") -> str:
     return out
 
 
+SPLIT_OVER = 300  # reports: above this, 部门一览/比较/下载 list regions, each region with a page of its own
+
+
+def by_region(reports: list[Package]) -> dict[str, list[Package]]:
+    """Reports grouped by the region they are published in (its own reports, not its sub-regions')."""
+    out: dict[str, list[Package]] = {}
+    for p in reports:
+        out.setdefault(p.region_path, []).append(p)
+    return dict(sorted(out.items()))
+
+
+def split_pages(pk: Packages) -> dict[str, list[Package]]:
+    """Sub-page path (without the 'departments/' etc. prefix) → its reports; empty when one page holds all."""
+    return by_region(pk.reports) if len(pk.reports) > SPLIT_OVER else {}
+
+
+def _region_index(groups: dict[str, list[Package]], here: str, prefix: str, intro: str) -> str:
+    """One row per region, linking to its sub-page under `prefix`."""
+    rows = [[f'<a href="{rel(here, prefix + rp + "/")}">{safe.text(reps[0].region)}</a>', num(len(reps), 0),
+             num(len({p.department_dir for p in reps}), 0)] for rp, reps in groups.items()]
+    return intro + raw(table(["地区", "报告数", "部门数"], rows, cls="js-sortable"))
+
+
 def departments_index(pk: Packages) -> str:
-    here = ""
+    groups = split_pages(pk)
+    head = "---\ntitle: 部门一览\n---\n\n# 部门一览\n\n"
+    if groups:
+        return head + _region_index(groups, "departments/", "departments/",
+                                    f"共 {len(pk.reports)} 份报告，按发布地区分页（每页一个地区的全部报告，可排序、可按年度筛选）。"
+                                    "全部报告的关键数字也可下载为一个表格：见[下载](downloads.md)页的 reports.csv。\n\n")
+    return head + departments_table(pk.reports, "departments/")
+
+
+def departments_table(reports: list[Package], here: str) -> str:
     body, attrs = [], []
-    for p in pk.reports:
+    for p in reports:
         f = p.findings
         cells = [f'<a href="{rel(here, p.page_dir + "/")}">{safe.text(p.department)}</a>', safe.text(p.region),
                  f'<span data-sort="{p.year or ""}">{safe.text(p.year or "—")}</span>']
@@ -94,10 +126,23 @@ def departments_index(pk: Packages) -> str:
         body.append(cells)
         attrs.append(row_attrs(p))
     heads = ["部门", "地区", "年度"] + [f"{t}（万元）" for t, _ in INDEX_METRICS] + ["检查发现"]
-    return ("---\ntitle: 部门一览\n---\n\n# 部门一览\n\n"
-            f"共 {len(pk.reports)} 份报告。点击表头排序；用下拉框按地区和年度筛选。金额以万元计（以“元”为单位的报告已换算）。\n"
-            + raw(filters(pk.reports, "departments") + '<div data-filter-scope="departments">'
+    return (f"共 {len(reports)} 份报告。点击表头排序；用下拉框按地区和年度筛选。金额以万元计（以“元”为单位的报告已换算）。\n"
+            + raw(filters(reports, "departments") + '<div data-filter-scope="departments">'
                   + table(heads, body, cls="js-sortable", row_attrs=attrs) + "</div>"))
+
+
+def region_subpage(kind: str, rp: str, reports: list[Package]) -> str:
+    """departments/<region>/, compare/<region>/ or downloads/<region>/: one region's part of a split page."""
+    here = f"{kind}/{rp}/"
+    title = {"departments": "部门一览", "compare": "比较", "downloads": "下载数据"}[kind]
+    name = reports[0].region
+    front = f"---\ntitle: {safe.yaml_string(safe.title(f'{title}：{name}'))}\n---\n\n"
+    crumbs = raw(f'<nav class="js-crumbs" aria-label="位置"><a href="{rel(here, kind + "/")}">{title}</a> › '
+                 f'{safe.text(name)}</nav>')
+    body = {"departments": lambda: departments_table(reports, here),
+            "compare": lambda: compare_body(reports, here),
+            "downloads": lambda: reports_downloads(reports, here)}[kind]()
+    return front + crumbs + f"\n# {title}：{safe.text(name)} {{#title}}\n\n" + body
 
 
 def department_page(reports: list[Package], site_url: str = "") -> str:
@@ -124,15 +169,22 @@ def department_page(reports: list[Package], site_url: str = "") -> str:
 
 
 def compare_page(pk: Packages) -> str:
-    here = ""
-    reports = pk.reports
+    groups = split_pages(pk)
+    head = "---\ntitle: 比较\n---\n\n# 比较各部门\n\n"
+    if groups:
+        return head + _region_index(groups, "compare/", "compare/",
+                                    f"共 {len(pk.reports)} 份报告。按发布地区分页比较三公经费、机关运行经费、"
+                                    "基本支出与项目支出和按类支出（一页放下全部报告，手机无法打开）。\n\n")
+    return head + compare_body(pk.reports, "compare/")
+
+
+def compare_body(reports: list[Package], here: str) -> str:
     labels = [report_label(p) for p in reports]
     meta = [{"region": p.region, "year": str(p.year or "")} for p in reports]
     zoom = len(reports) > 25
     link = lambda p: f'<a href="{rel(here, p.page_dir + "/")}">{safe.text(report_label(p))}</a>'
     attrs = [row_attrs(p) for p in reports]
-    out = ["---\ntitle: 比较\n---\n\n# 比较各部门\n\n"
-           "各报告并排比较。金额以万元计（以“元”为单位的报告已换算）；空白表示报告未列出，不是零。"
+    out = ["各报告并排比较。金额以万元计（以“元”为单位的报告已换算）；空白表示报告未列出，不是零。"
            "点击表头排序，用下拉框按地区和年度筛选（图表随之筛选）。\n",
            raw(filters(reports, "compare"))]
 
@@ -216,18 +268,27 @@ def downloads_page(pk: Packages) -> str:
             f'<p class="js-downloads"><a href="{rel(here, "data/catalog.zip")}" download>整个目录包（zip）</a> · '
             f'<a href="{rel(here, "data/catalog/datapackage.json")}" download>datapackage.json</a></p>'
             + table(["资源", "说明", "下载", "行数"], rows)))
+    groups = split_pages(pk)
+    if groups:
+        out.append("## 各报告数据包 {#reports}\n" + _region_index(groups, here, "downloads/", "按发布地区分页。\n\n"))
+    else:
+        out.append("## 各报告数据包 {#reports}\n" + reports_downloads(pk.reports, here))
+    return "\n".join(out)
+
+
+def reports_downloads(reports: list[Package], here: str) -> str:
+    """Each report's zip and CSVs, filterable by region and year."""
     body = []
-    for p in pk.reports:
+    for p in reports:
         d = data_dir(p)
         csvs = " ".join(f'<a href="{rel(here, d + file_name(r.csv_path))}" download>{safe.text(n)}</a>'
                         for n, r in p.resources.items() if r.csv_path)
         body.append([f'<a href="{rel(here, p.page_dir + "/")}">{safe.text(report_label(p))}</a>', safe.text(p.region),
                      f'<a href="{rel(here, zip_path(p))}" download>zip</a>',
                      f'<span class="js-csv-list">{csvs}</span>'])
-    out.append("## 各报告数据包 {#reports}\n" + raw(filters(pk.reports, "downloads") + '<div data-filter-scope="downloads">'
-                                                + table(["报告", "地区", "数据包", "CSV"], body, cls="js-sortable",
-                                                        row_attrs=[row_attrs(p) for p in pk.reports]) + "</div>"))
-    return "\n".join(out)
+    return raw(filters(reports, "downloads") + '<div data-filter-scope="downloads">'
+               + table(["报告", "地区", "数据包", "CSV"], body, cls="js-sortable",
+                       row_attrs=[row_attrs(p) for p in reports]) + "</div>")
 
 
 def data_dictionary(pk: Packages) -> str:

@@ -1,0 +1,100 @@
+"""Every link of the built site leads somewhere, and the listing pages split by region at many reports.
+
+The fixture has 6 report packages; lowering `overview.SPLIT_OVER` below that builds the site as it is
+built for thousands of reports (部门一览, 比较 and 下载 list regions, each region gets its own page).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from juesuan.site import build_site, overview
+from juesuan.site.load import load_packages
+
+FIXTURE = Path(__file__).parent / "data" / "site" / "datapackages"
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("href", "src"):
+            if tag in ("a", "link", "script", "img") and a.get(key):
+                self.hrefs.append(a[key])
+
+
+def broken_links(site: Path) -> list[tuple[str, str]]:
+    """(page, href) of every relative link in the site's pages that names no file of the site."""
+    out = []
+    for page in site.rglob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path or href.startswith("/"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                out.append((str(page.relative_to(site)), href))
+    return out
+
+
+def reports_linked(page: Path) -> set[str]:
+    html = page.read_text(encoding="utf-8")
+    return {(page.parent / h).resolve().as_posix() for h in re.findall(r'href="([^"#]+/20\d\d/)"', html)}
+
+
+@pytest.fixture(scope="module")
+def one_page_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    build_site(FIXTURE, out, echo=lambda s: None, cache_dir=tmp_path_factory.mktemp("cache"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("split")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(overview, "SPLIT_OVER", 2)
+    try:
+        build_site(FIXTURE, out, echo=lambda s: None, cache_dir=tmp_path_factory.mktemp("cache"))
+    finally:
+        mp.undo()
+    return out
+
+
+def test_every_link_of_the_site_leads_to_a_file(one_page_site: Path):
+    assert broken_links(one_page_site) == []
+
+
+def test_listing_pages_link_every_report(one_page_site: Path):
+    n = len(load_packages(FIXTURE).reports)
+    for page in ["departments", "compare", "downloads"]:
+        assert len(reports_linked(one_page_site / page / "index.html")) == n, page
+
+
+def test_at_many_reports_listing_pages_split_by_region(split_site: Path):
+    pk = load_packages(FIXTURE)
+    regions = {p.region_path for p in pk.reports}
+    assert len(regions) > 1
+    for kind in ["departments", "compare", "downloads"]:
+        index = (split_site / kind / "index.html").read_text(encoding="utf-8")
+        # the index links each region's page and no report
+        for rp in regions:
+            assert (split_site / kind / rp / "index.html").is_file(), (kind, rp)
+        assert not reports_linked(split_site / kind / "index.html"), kind
+        # together the regions' pages link every report once
+        linked = [r for rp in regions for r in reports_linked(split_site / kind / rp / "index.html")]
+        assert len(linked) == len(set(linked)) == len(pk.reports), kind
+        assert "报告数" in index
+    assert broken_links(split_site) == []
