@@ -237,3 +237,59 @@ def test_quiet_progress_counts_instead_of_one_line_per_report(tmp_path, monkeypa
         "8 of 9 reports (0 unchanged, from the cache)",
         "9 of 9 reports (0 unchanged, from the cache)",
     ]
+
+
+def test_the_same_folder_spelt_another_way_is_the_same_cache_entry(reports, tmp_path, monkeypatch):
+    """An absolute run, then a relative one (and one through a symlink) of the same folder: every
+    record comes from the cache with the same key and digest, and no package is rebuilt."""
+    from juesuan.package import build_packages
+
+    cache = tmp_path / "cache"
+    absolute = extract_many(find_reports([reports.resolve()]), jobs=1, cache_dir=cache / "records")
+    first = build_packages(absolute, tmp_path / "pk", reports_root=reports.resolve(), cache_dir=cache)
+    assert first.unchanged == 0 and len(first.written) == 3
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link").symlink_to(reports, target_is_directory=True)
+    for spelling in (Path("reports"), Path("./reports/../reports"), Path("link")):
+        again = extract_many(find_reports([spelling]), jobs=1, cache_dir=Path("cache") / "records")
+        assert all(o.cached for o in again)
+        assert [o.key for o in again] == [o.key for o in absolute]
+        assert [o.digest for o in again] == [o.digest for o in absolute]
+        # the record still names the file as it was given this time
+        assert [o.record.source_file.path for o in again] == [str(p) for p in find_reports([spelling])]
+        summary = build_packages(again, Path("pk"), reports_root=spelling, cache_dir=Path("cache"))
+        assert summary.unchanged == 3 and summary.written == first.written
+
+
+def test_unchanged_reports_are_known_by_stat_and_edits_are_never_missed(reports, tmp_path, monkeypatch):
+    """A rebuild reads neither unchanged reports nor their records; an edit that keeps the size
+    and the mtime is still seen (the ctime changes), and a touched file keeps its record."""
+    import os
+
+    from juesuan import extract
+
+    cache = tmp_path / "cache"
+    files = find_reports([reports])
+    extract_many(files, jobs=1, cache_dir=cache)
+    reads = []
+    real_sha, real_get = fingerprint.file_sha256, extract.RecordCache.get
+    monkeypatch.setattr(fingerprint, "file_sha256", lambda p: reads.append(("report", Path(p).name)) or real_sha(p))
+    monkeypatch.setattr(extract.RecordCache, "get", lambda self, *a: reads.append(("record",)) or real_get(self, *a))
+    again = extract_many(files, jobs=1, cache_dir=cache)
+    assert all(o.cached for o in again) and reads == []
+
+    target = files[0]
+    st = target.stat()
+    data = target.read_bytes()
+    i = data.index("决算".encode("utf-8"))  # same length: 决算 → 预算
+    target.write_bytes(data[:i] + "预算".encode("utf-8") + data[i + len("预算".encode("utf-8")):])
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert target.stat().st_size == st.st_size and target.stat().st_mtime_ns == st.st_mtime_ns
+    edited = extract_many(files, jobs=1, cache_dir=cache)
+    assert [o.cached for o in edited] == [False, True, True]
+    assert edited[0].record == extract_one(target, _entry(reports, target))
+
+    os.utime(files[1])  # touched, not changed: read and hashed again, its record still cached
+    reads.clear()
+    touched = extract_many(files, jobs=1, cache_dir=cache)
+    assert all(o.cached for o in touched) and reads == [("report", files[1].name)]

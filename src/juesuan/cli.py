@@ -42,14 +42,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _summary_line(outcome) -> str:
     name = Path(outcome.path).name
-    if outcome.record is None:
+    if not outcome.ok:
         return f"FAILED  {name}: {outcome.error}"
-    r = outcome.record
-    ident = r.identity
+    r = outcome.facts  # counts kept beside the record: the record itself is not decoded here
     return (
-        f"ok      {name}: {ident.department or '(department unknown)'} · "
-        f"{ident.fiscal_year or '(year unknown)'} · {len(r.figures)} figures · "
-        f"{len(r.line_items)} line items · {len(r.tables)} tables · {len(r.warnings)} warnings"
+        f"ok      {name}: {r.department or '(department unknown)'} · "
+        f"{r.fiscal_year or '(year unknown)'} · {r.figures} figures · "
+        f"{r.line_items} line items · {r.tables} tables · {r.warnings} warnings"
     )
 
 
@@ -88,8 +87,8 @@ def run_extract(paths: list[Path], out: Path | None, jobs: int | None, debug: bo
     def show(outcome) -> None:
         seen["done"] += 1
         seen["cached"] += outcome.cached
-        if not quiet or outcome.record is None:
-            click.echo(_summary_line(outcome), err=outcome.record is None)
+        if not quiet or not outcome.ok:
+            click.echo(_summary_line(outcome), err=not outcome.ok)
         if debug and outcome.detail:
             click.echo(outcome.detail, err=True)
         if every and (seen["done"] % every == 0 or seen["done"] == len(files)):
@@ -125,7 +124,7 @@ def extract(obj: Context, reports: tuple[Path, ...], out: Path, jobs: int | None
     """
     outcomes = run_extract(list(reports) or [REPORTS_DIR], out, jobs, obj.debug,
                            cache_dir=_record_cache(cache_dir, no_cache))
-    ok = sum(o.record is not None for o in outcomes)
+    ok = sum(o.ok for o in outcomes)
     click.echo(f"{ok} of {len(outcomes)} reports extracted → {out}/")
     if ok == 0:
         sys.exit(1)

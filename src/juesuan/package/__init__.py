@@ -12,10 +12,8 @@ and whose files on disk are as written is left alone; its catalog rows come from
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
-import pickle
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,11 +23,10 @@ from typing import Any, Callable
 
 from ..checks import run_checks
 from ..checks.digests import DEFAULT, resolve_cache_dir, stat_signature
-from ..record import Record
 from ..slug import dedupe, normalise
 from .catalog import CATALOG, build_catalog
-from .report import Fragment, build_report_package
-from .state import PackageCache, Written
+from .report import build_report_package
+from .state import PackageCache, Part, Written
 from .write import is_juesuan_package, recover_interrupted, write_package_dir
 
 PARALLEL_FROM = 64  # packages to build before starting worker processes pays off
@@ -67,14 +64,14 @@ def _file_label(path: str, reports_root: Path | None) -> str:
     return p.name
 
 
-def _duplicates(items: list[tuple[str, Record]]) -> dict[str, str]:
+def _duplicates(items: list[tuple[str, Any]]) -> dict[str, str]:
     """file → reason, for reports describing the same department and year (or the same file twice)."""
     groups: dict[tuple, list[str]] = {}
-    for label, record in items:
-        ident = record.identity
-        if ident.department:
-            groups.setdefault(("dept", normalise(ident.department), ident.fiscal_year), []).append(label)
-        groups.setdefault(("sha", record.source_file.sha256), []).append(label)
+    for label, outcome in items:
+        facts = outcome.facts
+        if facts.department:
+            groups.setdefault(("dept", normalise(facts.department), facts.fiscal_year), []).append(label)
+        groups.setdefault(("sha", facts.sha256), []).append(label)
     reasons: dict[str, str] = {}
     for key, labels in groups.items():
         labels = sorted(set(labels))
@@ -109,15 +106,15 @@ def build_packages(
     summary = Summary(packages_dir)
     build_rows: list[dict[str, Any]] = []
 
-    ok: list[tuple[str, Record]] = []
+    ok: list[tuple[str, Any]] = []  # (label, outcome): records are decoded only for packages to build
     for o in outcomes:
         label = _file_label(o.path, reports_root)
-        if o.record is None:
+        if not o.ok:
             reason = o.error or "could not be read"
             summary.failed.append((label, reason))
             build_rows.append({"file": label, "status": "failed", "package": None, "reason": reason})
         else:
-            ok.append((label, o.record))
+            ok.append((label, o))
 
     duplicates = _duplicates(ok)
     accepted = []
@@ -129,22 +126,22 @@ def build_packages(
             accepted.append((label, record))
 
     cache = PackageCache(resolve_cache_dir(cache_dir), packages_dir)
-    names = cache.names([r.identity for _, r in accepted])
-    slugs = dedupe([(label, names[_identity_key(r.identity)][0]) for label, r in accepted])
-    jobs_list = sorted(((slugs[label], label, record, *names[_identity_key(record.identity)][1:])
-                        for label, record in accepted), key=lambda j: j[0])
+    names = cache.names([o.facts.identity_key() for _, o in accepted])
+    slugs = dedupe([(label, names[o.facts.identity_key()][0]) for label, o in accepted])
+    jobs_list = sorted(((slugs[label], label, o, *names[o.facts.identity_key()][1:])
+                        for label, o in accepted), key=lambda j: j[0])
 
-    fragments: dict[str, Fragment] = {}
+    fragments: dict[str, Part] = {}
     keys: dict[str, str] = {}
     rebuild = []
     for name, label, key, result in _run_all(jobs_list, packages_dir, cache, before_file, jobs):
         keys[name] = key
         if result is UNCHANGED:
-            fragment = cache.fragment(name)
-            if fragment is None:  # its cache entry is unreadable: build it again
+            part = cache.part(name)
+            if part is None:  # its cache entry is incomplete: build it again
                 rebuild.append(name)
                 continue
-            fragments[name] = fragment
+            fragments[name] = part
             summary.unchanged += 1
         elif isinstance(result, str):
             summary.failed.append((label, result))
@@ -184,19 +181,10 @@ def build_packages(
     return summary
 
 
-def _identity_key(ident) -> tuple:
-    return (ident.department, ident.province, ident.city, ident.district, ident.fiscal_year)
-
-
-def _input_key(fingerprint: str, name: str, record: Record) -> str:
-    """What a report package is made of: the packager's code, the slug and the whole record."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: equal records give equal bytes however their strings are shared
-    pickler.dump(record)
-    h = hashlib.sha256(f"{fingerprint}\n{name}\n".encode("utf-8"))
-    h.update(buffer.getbuffer())
-    return h.hexdigest()
+def _input_key(fingerprint: str, name: str, digest: str) -> str:
+    """What a report package is made of: the packager's code, the slug and the whole record (by the
+    digest of its JSON, in which the report's path is resolved: the same however it was spelt)."""
+    return hashlib.sha256(f"{fingerprint}\n{name}\n{digest}".encode("utf-8")).hexdigest()
 
 
 UNCHANGED = None  # a worker's answer for a package whose input and files are as last built (survives pickling)
@@ -208,11 +196,12 @@ _CACHE: PackageCache | None = None
 
 def _one(index: int, packages_dir: Path, before_file: Callable[[str], None] | None = None):
     """One report: (name, label, input key, UNCHANGED (None) | failure reason | Written)."""
-    name, label, record, region, department = _JOBS[index]
-    key = _input_key(_CACHE.fingerprint if _CACHE else "", name, record)
+    name, label, outcome, region, department = _JOBS[index]
+    key = _input_key(_CACHE.fingerprint if _CACHE else "", name, outcome.digest)
     if _CACHE is not None and _CACHE.unchanged(name, key):
         return name, label, key, UNCHANGED
     try:
+        record = outcome.load()  # decoded here, in the worker, and dropped after
         findings = run_checks(record)
         b = build_report_package(record, name, region, department, findings)
     except Exception as e:  # a record the packager cannot handle must not stop the others
@@ -223,10 +212,10 @@ def _one(index: int, packages_dir: Path, before_file: Callable[[str], None] | No
     for file_name, data in b.files.items():
         files[file_name] = stat_signature(os.stat(os.path.join(folder, file_name))) + \
             [hashlib.sha256(data).hexdigest()]
-    blob = pickle.dumps(b.fragment, protocol=5)
+    part = Part.of(b.fragment, keep=_CACHE is None or _CACHE.folder is None)
     if _CACHE is not None:
-        _CACHE.store_fragment(name, blob)
-    return name, label, key, Written(blob, files)
+        part = _CACHE.store_part(part, b.fragment)
+    return name, label, key, Written(part, files)
 
 
 def _run_all(jobs_list: list, packages_dir: Path, cache: PackageCache | None,

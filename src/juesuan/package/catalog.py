@@ -1,19 +1,21 @@
 """The catalog package: all reports' main resources in one place, a report index and a build report.
 
-Built by concatenating each report's Fragment (rows already encoded by the report packager), so a
-rebuild after one report changed does not re-derive the other reports' rows.
+Built by concatenating each report's catalog part (rows already encoded by the report packager,
+see state.Part), so a rebuild after one report changed does not re-derive the other reports'
+rows; the big files are streamed to disk part by part, never held whole in memory.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Any, Callable, Iterator
 
 from .. import __version__
 from ..checks.rules import catalog_rows
 from ..settings import LICENSE
 from . import schema
-from .report import COMBINED, CREATED, Fragment, resource
-from .write import csv_bytes, csv_file, descriptor_bytes, json_bytes, json_file
+from .report import COMBINED, CREATED, resource
+from .write import csv_bytes, csv_records, descriptor_bytes, json_bytes
 
 CATALOG = "catalog"
 COMBINED_TITLES = {
@@ -29,25 +31,66 @@ def _key_fields() -> list[dict]:
     return [f.descriptor() for f in schema.REPORT_KEYS]
 
 
-def build_catalog(fragments: list[Fragment], build_rows: list[dict[str, Any]]) -> dict[str, bytes]:
-    """Files of datapackages/catalog/ from every published report's fragment."""
-    fragments = sorted(fragments, key=lambda f: f.name)
-    files: dict[str, bytes] = {}
-    descriptors: list[dict] = []
-    names = [f.name for f in fragments]
+class Stream:
+    """A file's bytes produced piece by piece (see write_package_dir); its sha256 once written."""
 
-    report_rows = [f.report_row for f in fragments]
+    def __init__(self, pieces: Callable[[], Iterator[bytes]]):
+        self._pieces = pieces
+        self.sha256: str | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        h = hashlib.sha256()
+        for piece in self._pieces():
+            h.update(piece)
+            yield piece
+        self.sha256 = h.hexdigest()
+
+
+def _csv_stream(fields: list[dict], parts: list, res: str) -> Stream:
+    header = ("\ufeff" + csv_records([[f["name"] for f in fields]])[0]).encode("utf-8")
+
+    def pieces() -> Iterator[bytes]:
+        yield header
+        for part in parts:
+            if part.sizes[res][0]:
+                yield part.chunks(res)[0]
+    return Stream(pieces)
+
+
+def _json_stream(parts: list, res: str) -> Stream:
+    def pieces() -> Iterator[bytes]:
+        first = True
+        for part in parts:
+            if part.sizes[res][1]:
+                yield (b"[\n" if first else b",\n") + part.chunks(res)[1]
+                first = False
+        yield b"[]\n" if first else b"\n]\n"
+    return Stream(pieces)
+
+
+def build_catalog(parts: list, build_rows: list[dict[str, Any]]) -> dict[str, bytes | Stream]:
+    """Files of datapackages/catalog/ from every published report's part (state.Part)."""
+    parts = sorted(parts, key=lambda p: p.name)
+    files: dict[str, bytes | Stream] = {}
+    descriptors: list[dict] = []
+    names = [p.name for p in parts]
+
+    report_rows = [p.report_row for p in parts]
     _add(files, descriptors, resource("reports", schema.reports(), "报告目录",
                                       "每份已发布的报告一行：部门、地区、年度和关键数字。", ["package"]), report_rows)
 
     key_fk = [{"fields": ["package"], "reference": {"resource": "reports", "fields": ["package"]}}]
     for res in COMBINED:
-        fields: list[dict] = fragments[0].combined[res][0] if fragments else _empty_fields(res)
-        if res == "figures" and fragments:
+        fields: list[dict] = parts[0].fields[res] if parts else _empty_fields(res)
+        if res == "figures" and parts:
             enum: list[str] = []
             seen: set[str] = set()
-            for fragment in fragments:
-                metric = next(f for f in fragment.combined[res][0] if f["name"] == "metric")
+            done: set[str] = set()  # field lists already merged (most reports share one)
+            for part in parts:
+                if part.field_ids[res] in done:
+                    continue
+                done.add(part.field_ids[res])
+                metric = next(f for f in part.fields[res] if f["name"] == "metric")
                 for m in metric["constraints"]["enum"]:
                     if m not in seen:
                         seen.add(m)
@@ -60,10 +103,8 @@ def build_catalog(fragments: list[Fragment], build_rows: list[dict[str, Any]]) -
         d = resource(res, [], title, description, ["package", "n"], key_fk if names else None)
         d["schema"]["fields"] = _key_fields() + list(fields)
         descriptors.append(d)
-        csv_lines = [line for f in fragments for line in f.combined[res][1]]
-        json_lines = [line for f in fragments for line in f.combined[res][2]]
-        files[f"{res}.csv"] = csv_file(d["schema"]["fields"], csv_lines)
-        files[f"{res}.json"] = json_file(json_lines)
+        files[f"{res}.csv"] = _csv_stream(d["schema"]["fields"], parts, res)
+        files[f"{res}.json"] = _json_stream(parts, res)
 
     _add(files, descriptors, resource("rules", schema.rules(), "核对规则",
                                       "checks 资源中每条规则的 id、级别、标题、说明模板和说明。", ["id"]), catalog_rows())

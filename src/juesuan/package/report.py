@@ -45,14 +45,15 @@ COMBINED = ("figures", "spending_by_function", "spending_by_class", "performance
 class Fragment:
     """What the catalog needs from one report, already encoded, so the catalog is a concatenation.
 
-    `combined[res]` holds the resource's fields and its rows as catalog CSV records and JSON
-    objects (the report keys package/department/region/fiscal_year already in front). Fragments
-    are small enough to cache between runs and to send back from worker processes.
+    `combined[res]` holds the resource's fields and its rows as catalog bytes: the CSV records
+    (each ending in '\\n') and the JSON objects joined by ',\\n', the report keys package/department/
+    region/fiscal_year already in front. The bytes are kept in the packager's cache between runs
+    (see state.py) and streamed into the catalog, never held for every report at once.
     """
 
     name: str
     report_row: dict[str, Any]
-    combined: dict[str, tuple[list[dict], list[str], list[str]]]
+    combined: dict[str, tuple[list[dict], bytes, bytes]]
     findings: dict[str, int]
 
 
@@ -172,7 +173,7 @@ def build_report_package(record: Record, name: str, region_path: str, department
 
     files: dict[str, bytes] = {}
     descriptors: list[dict] = []
-    combined: dict[str, tuple[list[dict], list[str], list[str]]] = {}
+    combined: dict[str, tuple[list[dict], bytes, bytes]] = {}
     csv_prefix, json_prefix = key_prefixes(name, record)
     for res, fields, rows, pk, fk in parts:
         title, description = TITLES[res]
@@ -183,8 +184,8 @@ def build_report_package(record: Record, name: str, region_path: str, department
         files[f"{res}.csv"] = csv_file(field_descriptors, csv_recs)
         files[f"{res}.json"] = json_file(json_recs)
         if res in COMBINED:
-            combined[res] = (field_descriptors, [csv_prefix + r for r in csv_recs],
-                             [json_prefix + r[1:] for r in json_recs])
+            combined[res] = (field_descriptors, "".join(csv_prefix + r for r in csv_recs).encode("utf-8"),
+                             ",\n".join(json_prefix + r[1:] for r in json_recs).encode("utf-8"))
     for res, fields, rows, table_title in table_parts:
         d = resource(res, fields, table_title or f"附件表格 {res}", "报告附件中的表格，单元格按报告原样；整列为数字时类型为 number。")
         descriptors.append(d)

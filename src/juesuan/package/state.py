@@ -1,24 +1,26 @@
 """What the packager remembers between runs (build/cache/package/), so unchanged packages are skipped.
 
-Per packages folder: for each package the input key it was built from and the digest of every
-file written; the catalog fragment of each package (so the catalog is rebuilt by concatenation);
-and, shared, the slugs of every department name seen (so an unchanged run need not load pypinyin).
+Per packages folder: for each package the input key it was built from, the digest of every file
+written, and its share of the catalog — its `reports` row, findings, fields (kept once per
+distinct field list) in state.json, and its catalog rows as bytes in fragments/<name>.bin — so
+the catalog is rebuilt by streaming bytes, without touching unchanged packages or records.
+Shared: the slugs of every department name seen (so an unchanged run need not load pypinyin).
 Every entry is tied to a fingerprint of the packager's code: a code change rebuilds everything.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..checks.digests import DigestIndex, folder_key, read_json, write_json
 from ..fingerprint import code_fingerprint
 from ..slug import department_slug, region_path, report_slug
-from .report import Fragment
+from .report import COMBINED, Fragment
 
 # Code whose change must rebuild every package (the cache key includes a hash of it).
 PACKAGER_CODE = ("package", "checks", "slug.py", "classification.py", "record.py", "settings.py", "data")
@@ -26,11 +28,66 @@ CATALOG = "catalog"
 
 
 @dataclass
-class Written:
-    """A package a worker just wrote: its pickled catalog fragment and, per file, stat + sha256."""
+class Part:
+    """One report's share of the catalog: small facts here, its rows' bytes in memory or on disk.
 
-    fragment: bytes
-    files: dict[str, list]
+    The bytes are, for each resource of COMBINED in order, its CSV records then its JSON objects
+    (see Fragment), `sizes[res]` = [CSV length, JSON length]."""
+
+    name: str
+    report_row: dict[str, Any]
+    findings: dict[str, int]
+    fields: dict[str, list[dict]]
+    sizes: dict[str, list[int]]
+    field_ids: dict[str, str]  # res → an id of its field list (equal lists, equal ids)
+    data: bytes | None = None  # the bytes, when there is no cache folder to keep them in
+    path: Path | None = None  # else the file holding them
+
+    @classmethod
+    def of(cls, fragment: Fragment, keep: bool) -> "Part":
+        fields = {res: fragment.combined[res][0] for res in COMBINED}
+        return cls(fragment.name, fragment.report_row, fragment.findings, fields,
+                   {res: [len(fragment.combined[res][1]), len(fragment.combined[res][2])] for res in COMBINED},
+                   {res: field_id(value) for res, value in fields.items()}, blob(fragment) if keep else None)
+
+    def size(self) -> int:
+        return sum(a + b for a, b in self.sizes.values())
+
+    def chunks(self, res: str) -> tuple[bytes, bytes]:
+        """(CSV records, JSON objects) of one resource, read from where they are kept."""
+        offset = 0
+        for r in COMBINED:
+            if r == res:
+                break
+            offset += sum(self.sizes[r])
+        csv_size, json_size = self.sizes[res]
+        if self.data is not None:
+            data = self.data[offset:offset + csv_size + json_size]
+        else:
+            with open(self.path, "rb") as f:
+                f.seek(offset)
+                data = f.read(csv_size + json_size)
+            if len(data) != csv_size + json_size:
+                raise OSError(f"{self.path}: shorter than its catalog rows")
+        return data[:csv_size], data[csv_size:]
+
+
+def field_id(fields: list[dict]) -> str:
+    text = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def blob(fragment: Fragment) -> bytes:
+    return b"".join(fragment.combined[res][1] + fragment.combined[res][2] for res in COMBINED)
+
+
+@dataclass
+class Written:
+    """A package a worker just wrote: its catalog part (bytes saved in the cache, or carried here
+    when there is none) and, per file, stat + sha256."""
+
+    part: Part
+    files: dict[str, list] = field(default_factory=dict)
 
 
 class PackageCache:
@@ -45,19 +102,23 @@ class PackageCache:
         state = read_json(self.folder / "state.json") if self.folder else None
         ok = isinstance(state, dict) and state.get("fingerprint") == self.fingerprint
         self.state: dict[str, Any] = state["packages"] if ok and isinstance(state.get("packages"), dict) else {}
+        fields = state.get("fields") if ok else None
+        self.fields: dict[str, list] = fields if isinstance(fields, dict) else {}  # id → a field list
         self.new_state: dict[str, Any] = {}
+        self.new_fields: dict[str, list] = {}
 
     # -- names ---------------------------------------------------------------------------------
-    def names(self, identities: list) -> dict[tuple, tuple[str, str, str]]:
-        """(report slug, region path, department slug) per identity, from the shared memo when known."""
+    def names(self, identities: list[tuple]) -> dict[tuple, tuple[str, str, str]]:
+        """(report slug, region path, department slug) per identity (department, province, city,
+        district, fiscal_year), from the shared memo when known."""
         path = self.cache_dir / "package" / "names.json" if self.cache_dir else None
         memo = read_json(path)
         known = memo.get("names", {}) if isinstance(memo, dict) and memo.get("fingerprint") == self.fingerprint \
             else {}
         out: dict[tuple, tuple[str, str, str]] = {}
         added = False
-        for ident in identities:
-            key = (ident.department, ident.province, ident.city, ident.district, ident.fiscal_year)
+        for key in identities:
+            key = tuple(key)
             if key in out:
                 continue
             text = json.dumps(key, ensure_ascii=False)
@@ -92,41 +153,58 @@ class PackageCache:
         return (self.folder is not None and isinstance(entry, dict) and entry.get("key") == key
                 and isinstance(entry.get("files"), dict) and self._on_disk(name, entry["files"]))
 
-    def fragment(self, name: str) -> Fragment | None:
-        """The cached catalog fragment of an unchanged package (None when unreadable)."""
+    def part(self, name: str) -> Part | None:
+        """The catalog part of an unchanged package (None when its cache entry is incomplete)."""
+        entry = self.state.get(name)
         try:
-            fragment = pickle.loads((self.folder / "fragments" / f"{name}.pickle").read_bytes())
-        except Exception:  # missing or unreadable: the caller builds the package again
+            ids = entry["fields"]
+            fields = {res: self.fields[fid] for res, fid in ids.items()}
+            part = Part(name, entry["row"], entry["findings"], fields, entry["sizes"], ids,
+                        path=self.folder / "fragments" / f"{name}.bin")
+            if set(fields) != set(COMBINED) or os.stat(part.path).st_size != part.size():
+                return None
+        except (KeyError, TypeError, ValueError, AttributeError, OSError):
             return None
-        if not isinstance(fragment, Fragment) or fragment.name != name:
-            return None
-        self.new_state[name] = self.state[name]
-        return fragment
+        self._keep(name, entry, part)
+        return part
 
     def forget(self, names: list[str]) -> None:
         for name in names:
             self.state.pop(name, None)
 
-    def store_fragment(self, name: str, blob: bytes) -> None:
-        """Save a fragment (called in the worker that built it)."""
+    def store_part(self, part: Part, fragment: Fragment) -> Part:
+        """Save a part's bytes (called in the worker that built it); drop them from the part."""
         if self.folder is None:
-            return
+            return part
         try:
             folder = self.folder / "fragments"
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(blob)
-            os.replace(tmp, folder / f"{name}.pickle")
+            tmp = folder / f".{part.name}.{os.getpid()}.tmp"
+            tmp.write_bytes(blob(fragment))
+            os.replace(tmp, folder / f"{part.name}.bin")
+            part.path, part.data = folder / f"{part.name}.bin", None
         except OSError:
-            pass
+            part.data = blob(fragment)  # the cache cannot hold it: carry the bytes back
+        return part
 
-    def written(self, name: str, key: str, written: Written) -> Fragment:
-        """Remember a package just written; return its fragment."""
+    def written(self, name: str, key: str, written: Written) -> Part:
+        """Remember a package just written; return its catalog part."""
         for file_name, entry in written.files.items():
             self.digests.entries[f"{name}/{file_name}"] = entry
         self.digests.changed = True
-        self.new_state[name] = {"key": key, "files": {f: e[4] for f, e in sorted(written.files.items())}}
-        return pickle.loads(written.fragment)
+        part = written.part
+        entry = {"key": key, "files": {f: e[4] for f, e in sorted(written.files.items())}}
+        if part.data is None:  # its bytes are in the cache: the next run can reuse it
+            entry.update({"row": part.report_row, "findings": part.findings, "sizes": part.sizes,
+                          "fields": part.field_ids})
+        self._keep(name, entry, part)
+        return part
+
+    def _keep(self, name: str, entry: dict, part: Part) -> None:
+        for res, fid in part.field_ids.items():
+            if fid not in self.new_fields:
+                self.new_fields[fid] = part.fields[res]
+        self.new_state[name] = entry
 
     # -- the catalog ---------------------------------------------------------------------------
     def catalog_unchanged(self, key: str) -> bool:
@@ -138,12 +216,10 @@ class PackageCache:
             return True
         return False
 
-    def catalog_written(self, key: str, files: dict[str, bytes]) -> None:
-        import hashlib
-
+    def catalog_written(self, key: str, files: dict[str, Any]) -> None:
         digests = {}
         for file_name, data in sorted(files.items()):
-            sha = hashlib.sha256(data).hexdigest()
+            sha = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data.sha256
             digests[file_name] = sha
             try:
                 st = (self.packages_dir / CATALOG / file_name).stat()
@@ -158,10 +234,11 @@ class PackageCache:
         self.digests.save()
         if self.folder is None:
             return
-        write_json(self.folder / "state.json", {"fingerprint": self.fingerprint, "packages": self.new_state})
+        write_json(self.folder / "state.json", {"fingerprint": self.fingerprint, "packages": self.new_state,
+                                                "fields": self.new_fields})
         try:
-            for stale in (self.folder / "fragments").glob("*.pickle"):
-                if stale.stem not in self.new_state:
+            for stale in (self.folder / "fragments").iterdir():
+                if stale.suffix != ".bin" or stale.stem not in self.new_state:
                     stale.unlink()
         except OSError:
             pass

@@ -290,10 +290,13 @@ _EXCHANGE = _renameat2_exchange()
 def write_package_dir(
     packages_dir: Path,
     name: str,
-    files: dict[str, bytes],
+    files: dict[str, Any],
     before_file: Callable[[str], None] | None = None,
 ) -> Path:
     """Write `files` as packages_dir/name/ so that readers only ever see the old or the new folder.
+
+    A file's content is bytes, or an iterable of byte pieces (written as they come: the catalog's
+    big files are never held whole in memory).
 
     Files go into a temporary folder next to the target, which then replaces the target in one
     rename (an exchange on Linux). A crash before that leaves the old folder untouched; the
@@ -316,9 +319,10 @@ def write_package_dir(
                 # a bare os.open/os.write: thousands of small files, and io.open's extra syscalls showed
                 fd = os.open(file_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=folder)
                 try:
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(fd, view):]
+                    for piece in ((data,) if isinstance(data, bytes) else data):
+                        view = memoryview(piece)
+                        while view:
+                            view = view[os.write(fd, view):]
                 finally:
                     os.close(fd)
         finally:
