@@ -68,6 +68,7 @@ class Build:
     jobs: dict[str, Any] = field(default_factory=dict)  # package folder name → job returning (summary, schemas)
     late_pages: set[str] = field(default_factory=set)  # pages across reports: written by `complete`
     late: tuple[dict, dict, Path] | None = None  # (manifest entries, schemas, manifest path) until `complete`
+    page_keys: dict[str, str] = field(default_factory=dict)  # page across reports → input key, from the last build
     pool: Any = None
     manifest: tuple[Path, str] | None = None  # written when every page is
 
@@ -89,6 +90,7 @@ class Build:
         if self.late is None:
             return
         entries, schemas, manifest_path = self.late
+        fresh = set(self.jobs)
         for name, fut in self.jobs.items():
             s, sch = fut.result()
             schemas.update(sch)
@@ -97,21 +99,25 @@ class Build:
         self.pending.clear()  # every page job is done
         restored = []
         for p in self.packages.reports:  # the pages across reports read summaries, as in a rebuild
+            if p.path.name not in fresh:  # restored from its summary already
+                restored.append(p)
+                continue
             r = summary.restore(entries[p.path.name]["summary"], p.path, schemas)
             if entries[p.path.name].get("override"):
                 r.descriptor["juesuan"] = {**r.meta, "department_slug": r.slug}
             restored.append(r)
         self.packages.reports = restored
-        if self.packages.catalog is not None:
+        if self.packages.catalog is not None and self.packages.catalog.path.name in fresh:
             c = self.packages.catalog
             self.packages.catalog = summary.restore(entries[c.path.name]["summary"], c.path, schemas)
-        _write_aggregate_pages(self)
+        page_keys = _write_aggregate_pages(self, entries, self.page_keys)
         words = search_dict.words(self.packages, DATA / "classification.csv")
         write_if_changed(self.jieba_dict, "".join(f"{w} 100000 nz\n" for w in words))
         for e in entries.values():
             e.pop("fresh", None)
         self.manifest = (manifest_path, json.dumps({"fingerprint": self.fingerprint, "packages": entries,
                                                     "schemas": schemas}, ensure_ascii=False, separators=(",", ":")))
+        self.page_keys = page_keys
         self.late = None
 
     def finish(self, complete: bool = True) -> None:
@@ -130,6 +136,7 @@ class Build:
         if self.manifest is not None and complete:
             write_if_changed(*self.manifest)
             self.manifest = None
+            write_if_changed(self.work / PAGE_KEYS, json.dumps(self.page_keys, sort_keys=True))
 
 
 def echarts_path(root: Path) -> Path:
@@ -341,6 +348,11 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
     old: dict[str, Any] = manifest.get("packages") or {}
     schemas: dict[str, Any] = manifest.get("schemas") or {}
     b = Build(root=root, packages=Packages(packages_dir, [], None), work=work, site_url=site_url, fingerprint=fp)
+    try:  # the pages across reports made by the last finished build (a failed one leaves none)
+        b.page_keys = json.loads((work / PAGE_KEYS).read_text(encoding="utf-8")) if manifest else {}
+    except (OSError, ValueError):
+        b.page_keys = {}
+    (work / PAGE_KEYS).unlink(missing_ok=True)
 
     folders = sorted(p for p in packages_dir.iterdir() if (p / "datapackage.json").is_file())
     entries: dict[str, dict[str, Any]] = {}
@@ -443,6 +455,7 @@ def _outputs_present(work: Path, entry: dict[str, Any], folder: Path) -> bool:
 
 
 ACROSS_REPORTS = ["departments.md", "compare.md", "downloads.md", "data-dictionary.md", regions.REGIONS_PAGE]
+PAGE_KEYS = "page_keys.json"  # in the work folder: page across reports → the key of what it was made from
 SPLIT_KINDS = ("departments", "compare", "downloads")  # pages split by region at many reports
 
 
@@ -467,45 +480,57 @@ def _plan_aggregate_pages(b: Build) -> None:
     b.nav = nav(b, b.root / "docs", region_pages)
 
 
-def _write_aggregate_pages(b: Build) -> None:
-    """Write the pages across reports from the packages' summaries (unchanged ones keep their times)."""
+def _write_aggregate_pages(b: Build, entries: dict[str, dict[str, Any]], old_keys: dict[str, str]) -> dict[str, str]:
+    """Write the pages across reports from the packages' summaries; returns each page's input key.
+
+    A department's, region's or region's listing page is made again only when the content keys of
+    the reports it shows changed (a rebuild after one change makes a handful, not thousands); the
+    few pages over all reports are always made. Unchanged text keeps its file time either way.
+    """
     pk = b.packages
     docs = b.work / "docs"
-    out: dict[str, str] = {}
+    keys: dict[str, str] = {}
+
+    def key(reps: list[Package], extra: str = "") -> str:
+        h = hashlib.sha1(f"{b.fingerprint}|{extra}".encode("utf-8"))
+        for p in reps:
+            e = entries[p.path.name]
+            h.update(f"{p.path.name}:{e['key']}:{bool(e.get('override'))}\n".encode("utf-8"))
+        return h.hexdigest()[:20]
+
+    def emit(uri: str, make, k: str = "") -> None:
+        keys[uri] = k
+        if k and old_keys.get(uri) == k and (docs / uri).is_file():
+            return
+        blocks: list[str] = []
+        with stashing(blocks):
+            text = with_blocks(make(), blocks)
+        write_if_changed(docs / uri, text)
+
     by_dept: dict[str, list[Package]] = {}
     for p in pk.reports:
         by_dept.setdefault(p.department_dir, []).append(p)
     root = regions.tree(pk.reports)
     b.region_tree = root
     region_pages = regions.page_paths(root, set(by_dept) | {p.page_dir for p in pk.reports})
-    for uri, make in [
-        ("departments.md", lambda: overview.departments_index(pk)),
-        ("compare.md", lambda: overview.compare_page(pk)),
-        ("downloads.md", lambda: overview.downloads_page(pk)),
-        ("data-dictionary.md", lambda: overview.data_dictionary(pk)),
-        (regions.REGIONS_PAGE, lambda: regions.regions_overview(root, region_pages)),
-    ]:
-        blocks: list[str] = []
-        with stashing(blocks):
-            out[uri] = with_blocks(make(), blocks)
+    emit("departments.md", lambda: overview.departments_index(pk))
+    emit("compare.md", lambda: overview.compare_page(pk))
+    emit("downloads.md", lambda: overview.downloads_page(pk))
+    emit("data-dictionary.md", lambda: overview.data_dictionary(pk))
+    emit(regions.REGIONS_PAGE, lambda: regions.regions_overview(root, region_pages))
     for d, reps in by_dept.items():
-        blocks = []
-        with stashing(blocks):
-            out[d + "/index.md"] = with_blocks(overview.department_page(reps, b.site_url), blocks)
+        emit(d + "/index.md", lambda reps=reps: overview.department_page(reps, b.site_url), key(reps, d))
     for path, r in region_pages.items():
-        blocks = []
-        with stashing(blocks):
-            out[path + "/index.md"] = with_blocks(regions.region_page(r, region_pages), blocks)
+        shape = path + "|" + "|".join(sorted(c.path for c in r.children.values() if c.path in region_pages))
+        emit(path + "/index.md", lambda r=r: regions.region_page(r, region_pages), key(r.all_reports(), shape))
     for rp, reps in overview.split_pages(pk).items():
         for kind in SPLIT_KINDS:
-            blocks = []
-            with stashing(blocks):
-                out[f"{kind}/{rp}/index.md"] = with_blocks(overview.region_subpage(kind, rp, reps), blocks)
-    if set(out) != b.late_pages:  # the summaries must describe the same pages as the metadata did
-        raise SiteError(f"the pages across reports changed while building ({len(out)} vs {len(b.late_pages)}): "
+            emit(f"{kind}/{rp}/index.md", lambda kind=kind, rp=rp, reps=reps: overview.region_subpage(kind, rp, reps),
+                 key(reps, f"{kind}/{rp}"))
+    if set(keys) != b.late_pages:  # the summaries must describe the same pages as the metadata did
+        raise SiteError(f"the pages across reports changed while building ({len(keys)} vs {len(b.late_pages)}): "
                         "were the packages rewritten during the build? build again")
-    for uri, text in out.items():
-        write_if_changed(docs / uri, text)
+    return keys
 
 
 def nav(b: Build, docs_dir: Path, region_pages: dict[str, regions.Region] | None = None) -> list[Any]:
