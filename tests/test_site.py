@@ -67,12 +67,70 @@ def scan(path: Path) -> Scan:
 
 
 def chart_options(page: Path) -> dict[str, dict]:
+    """Options of the charts that carry them (pages across reports)."""
     out = {}
     for body in scan(page).scripts:
         m = CHART_SCRIPT.match(body.strip())
         if m:
             out[m.group(1)] = json.loads(m.group(2))
     return out
+
+
+class TableCharts(HTMLParser):
+    """A report page's charts as juesuan.js reads them: chart id → kind and its table's data rows.
+
+    A row is (cell texts, data-v, data-p): what the chart draws, taken from the table beside it.
+    Cells and rows may leave out their end tags (a cell ends where the next one starts).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.charts: dict[str, dict] = {}
+        self._chart: dict | None = None
+        self._row: dict | None = None
+        self._cell: list[str] | None = None
+
+    def _end_cell(self) -> None:
+        if self._cell is not None and self._row is not None:
+            self._row["cells"].append("".join(self._cell).strip())
+        self._cell = None
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self._row is not None and self._chart is not None:
+            self._chart["rows"].append(self._row)
+        self._row = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "div" and "js-chart" in (a.get("class") or "").split() and a.get("data-kind"):
+            self._chart = self.charts[a["id"]] = {"kind": a["data-kind"], "name": a.get("aria-label"), "rows": []}
+        elif tag == "tr":
+            self._end_row()
+            if self._chart is not None and "data-v" in a:
+                self._row = {"cells": [], "v": float(a["data-v"]), "p": float(a["data-p"]) if a.get("data-p") else None}
+        elif tag in ("td", "th"):
+            self._end_cell()
+            if self._row is not None:
+                self._cell = []
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag in ("tr", "tbody", "table"):
+            self._end_row()
+            if tag == "table":
+                self._chart = None
+
+
+def table_charts(page: Path) -> dict[str, dict]:
+    p = TableCharts()
+    p.feed(page.read_text(encoding="utf-8"))
+    return p.charts
 
 
 def test_escaping_helpers():
@@ -137,18 +195,27 @@ def test_hostile_report_renders_as_text(site: Path):
 
 
 def test_report_charts_carry_package_figures(site: Path):
-    opts = chart_options(site / REPORT)
-    cid = "jc-sichuan-panzhihua-kexuejishuju-2022"
+    charts = table_charts(site / REPORT)
+    cid = "jc"
+    assert {c["kind"] for c in charts.values()} <= {"pie", "tree", "hbar", "yoy"}
     # Values read from reports/sichuan-panzhihua-kejiju-2022.txt lines 38, 72–85.
-    assert opts[f"{cid}-expenditure"]["series"][0]["data"] == [{"name": "基本支出", "value": 1746.06},
-                                                               {"name": "项目支出", "value": 146.01}]
-    tp = opts[f"{cid}-three-public"]
-    assert tp["series"][0]["data"] == [0, 6.75, 0.64]
-    assert tp["series"][1]["data"] == [0, 7.67, 2.1]  # last year = value − stated change
-    tree = opts[f"{cid}-function"]["series"][0]["data"]
-    keji = next(c for c in tree if c["name"] == "科学技术支出")
-    kaifa = next(k for k in keji["children"] if k["name"] == "技术研究与开发")
-    assert kaifa["children"] == [{"name": "科技成果转化与扩散", "value": 19.42}]
+    spend = charts[f"{cid}-expenditure"]
+    assert spend["kind"] == "pie"
+    assert [(r["cells"][0], r["v"]) for r in spend["rows"]] == [("基本支出", 1746.06), ("项目支出", 146.01)]
+    tp = charts[f"{cid}-three-public"]
+    assert [r["v"] for r in tp["rows"]] == [0, 6.75, 0.64]
+    assert [r["p"] for r in tp["rows"]] == [0, 7.67, 2.1]  # last year = value − stated change
+    # The 三公 table shows every 三公 figure; only the three items are charted.
+    html = (site / REPORT).read_text(encoding="utf-8")
+    block = html[html.index(f'id="{cid}-three-public"'):]
+    block = block[:block.index("</table>")]
+    assert block.count("<tr") - 1 > len(tp["rows"])
+    tree = charts[f"{cid}-function"]
+    assert tree["kind"] == "tree"
+    leaf = [r for r in tree["rows"] if r["cells"][2] == "科技成果转化与扩散"]
+    assert [(r["cells"][0], r["cells"][1], r["v"]) for r in leaf] == [("科学技术支出", "技术研究与开发", 19.42)]
+    # No option JSON on a report page: the table is the chart's only copy of its numbers.
+    assert not chart_options(site / REPORT)
 
 
 def test_report_page_content(site: Path):
@@ -156,8 +223,19 @@ def test_report_page_content(site: Path):
     for text in ["1911.53", "比上年减少 156.01 万元，下降 7.55%", "sichuan-panzhihua-kejiju-2022.txt", "市科技局",
                  'id="L72"', 'href="#L72"', "“三公”经费三项之和与总数不一致", "如何引用" if False else "CC BY 4.0"]:
         assert text in html, text
-    # Source sentence on hover (title attribute) of the 三公 card.
-    assert 'title="2022年“三公”经费财政拨款支出决算为7.39万元' in html
+    # The 三公 card links its line; the sentence is printed once, in 原文出处, under that anchor.
+    card = html[html.index("<div>三公经费</div>"):]
+    assert card[:card.index('</div></div>')].endswith('出处 <a href="#L72">第72行</a>')
+    assert '<li id="L72" value="72">2022年“三公”经费财政拨款支出决算为7.39万元' in html
+    assert html.count("2022年“三公”经费财政拨款支出决算为7.39万元") == 1
+    # A line a section prints anyway (the note on 机关运行经费) is anchored there, not repeated in 原文出处.
+    assert '<dt id="L97">机关运行经费 <small>第97行</small><dd>2022年，市科技局机关运行经费支出86.64万元' in html
+    assert 'value="97"' not in html
+    assert html.count("机关运行经费支出86.64万元，比2021年减少9.3万元") == 1
+    # Every reference to a line leads to an element of the page, and each line is anchored once.
+    ids = re.findall(r'\sid="(L\d+)"', html)
+    assert len(ids) == len(set(ids))
+    assert set(re.findall(r'href="#(L\d+)"', html)) <= set(ids)
     # Download links are relative and point at files that exist.
     page_dir = (site / REPORT).parent
     links = [h for h in scan(site / REPORT).links if h.endswith((".csv", ".json", ".zip"))]
@@ -177,13 +255,32 @@ def test_department_page_has_trend(site: Path):
     assert spend["data"] == [1990.0, 1892.07]
 
 
-def test_search_dictionary_and_index(site: Path):
+def test_search_index_one_entry_per_report(site: Path):
     docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-    report_docs = [d for d in docs if d["location"].startswith("sichuan/panzhihua/kexuejishuju/2022/")]
-    text = " ".join(d["title"] + " " + d["text"] for d in report_docs)
-    # jieba with the generated dictionary keeps these words whole (U+200B separates tokens).
-    for word in ["科技成果转化与扩散", "三公经费", "攀枝花市科学技术局"]:
-        assert re.search(f"(^|\u200b|\\s){word}(\u200b|\\s|$)", text), word
+    report_dirs = {str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html")
+                   if re.fullmatch(r"(19|20)\d\d", p.parent.name)}
+    assert len(report_dirs) == 3
+    for d in report_dirs:
+        assert [e["location"] for e in docs if e["location"].startswith(d)] == [d], d
+    (doc,) = [e for e in docs if e["location"] == "sichuan/panzhihua/kexuejishuju/2022/"]
+    assert doc["text"] == "" and doc["tags"]
+    # jieba with the generated dictionary keeps the department's name whole in the title (U+200B separates tokens).
+    assert re.search("(^|\u200b)攀枝花市科学技术局(\u200b|\\s|$)", doc["title"])
+    # Material segments a query into indexed terms shorter than the query: the tags are those terms,
+    # each keyword (name, short name, region, 三公经费, 类/款/项) less its last character.
+    for query in ["科技成果转化与扩散", "三公经费", "市科技局", "攀枝花市科学技术局", "攀枝花市", "四川省",
+                  "技术研究与开发", "科学技术支出"]:
+        assert query[:-1] in doc["tags"], query
+    assert len(doc["tags"]) == len(set(doc["tags"]))
+
+
+def test_search_dictionary_keeps_names_whole():
+    from juesuan.site import search_dict
+    from juesuan.site.load import load_packages
+
+    words = search_dict.words(load_packages(FIXTURE))
+    for word in ["科技成果转化与扩散", "三公经费", "攀枝花市科学技术局", "市科技局"]:
+        assert word in words, word
 
 
 def test_missing_echarts_says_what_to_do(monkeypatch, tmp_path):

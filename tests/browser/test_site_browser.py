@@ -13,7 +13,7 @@ import math
 import pytest
 
 from juesuan.site.load import load_packages, number
-from juesuan.site.report_page import EXPENDITURE_PARTS, INCOME_PARTS, THREE_PUBLIC
+from juesuan.site.report_page import CARDS, EXPENDITURE_PARTS, INCOME_PARTS, THREE_PUBLIC
 
 from .conftest import SCREENSHOTS
 
@@ -73,13 +73,24 @@ def test_every_report_page_draws_its_figures(main_site, watch):
         fn = [number(r.get("amount")) for r in pkg.rows("spending_by_function") if number(r.get("amount")) is not None]
         if fn:
             assert math.isclose(sum(leaves(drawn["function"]["series"][0]["data"])), sum(fn), abs_tol=1e-6), pkg.slug
+        # The key figures with a stated change: this year, and last year as value − change.
+        cards = [next((pkg.figure(m) for m in ms if pkg.figure(m)), None) for _, ms in CARDS]
+        cards = [f for f in cards if f and number(f.get("change")) is not None
+                 and str(f.get("unit") or pkg.unit) == pkg.unit and pkg.unit in ("万元", "元")]
+        assert ("totals" in drawn) == (len(cards) >= 2), pkg.slug
+        if len(cards) >= 2:
+            assert close(drawn["totals"]["series"][0]["data"], [number(f["value"]) for f in cards]), pkg.slug
+            assert close(drawn["totals"]["series"][1]["data"],
+                         [round(number(f["value"]) - number(f["change"]), 2) for f in cards]), pkg.slug
     watch.check()
 
 
 def test_instant_navigation_keeps_charts(main_site, watch):
     page = watch.page(watch.new_context(viewport={"width": 1280, "height": 900}))
-    pkgs = [p for p in reports(main_site) if p.figure("expenditure_basic")][:2]
-    assert len(pkgs) == 2, "need two reports with charts"
+    spend = lambda p: [p.value(m) for m in EXPENDITURE_PARTS if (p.value(m) or 0) > 0]
+    with_charts = [p for p in reports(main_site) if spend(p)]
+    pkgs = with_charts[:1] + [p for p in with_charts[1:] if spend(p) != spend(with_charts[0])][:1]
+    assert len(pkgs) == 2, "need two reports with different charts"
     page.goto(main_site.url + pkgs[0].page_dir + "/")
     page.wait_for_function("document.querySelector('.js-chart') && echarts.getInstanceByDom(document.querySelector('.js-chart'))")
     page.evaluate("window.__noReload = true")
@@ -92,8 +103,10 @@ def test_instant_navigation_keeps_charts(main_site, watch):
     page.wait_for_function("Array.from(document.querySelectorAll('.js-chart')).every(el => echarts.getInstanceByDom(el))")
     assert page.evaluate("window.__noReload === true"), "the page was reloaded: instant navigation is off"
     charts = page.evaluate(CHARTS_JS)
-    assert charts and all(c["id"].startswith("jc-" + pkgs[1].slug[:20]) for c in charts)
     assert all(c["series"] and c["series"][0]["data"] for c in charts)
+    # The charts are the new page's, drawn afresh from its tables.
+    (drawn,) = [c for c in charts if c["id"] == "jc-expenditure"]
+    assert close(values(drawn["series"][0]["data"]), spend(pkgs[1]))
 
 
 def test_dark_palette_rethemes_charts(main_site, watch):

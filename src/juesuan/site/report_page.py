@@ -26,7 +26,6 @@ EXPENDITURE_PARTS = ["expenditure_basic", "expenditure_project", "expenditure_to
 THREE_PUBLIC = ["three_public_overseas", "three_public_vehicles", "three_public_reception"]
 THREE_PUBLIC_ALL = THREE_PUBLIC + ["three_public_total", "vehicle_purchase", "vehicle_operation",
                                    "reception_domestic", "reception_foreign"]
-OTHER_MATTERS = ["operating_costs", "procurement_total"]
 TOPIC_LABELS = {"operating_costs": "机关运行经费", "procurement": "政府采购", "assets": "国有资产占有使用",
                 "state_assets": "国有资产占有使用", "performance": "预算绩效管理"}
 SEVERITY = {"error": "错误", "warning": "警告", "note": "提示"}
@@ -79,11 +78,25 @@ THREE_PUBLIC_TOPICS = set(THREE_PUBLIC_ALL)
 
 
 class Lines:
-    """Source sentences of the page, by line number, for the 原文出处 section and its anchors."""
+    """The page's source lines: each sentence printed once, and every '第N行' a link to it.
+
+    A line whose text a section prints anyway (a duty, a note, a glossary entry) is anchored
+    there (`id="LN"`); the sentences quoted by figures are listed in 原文出处, which holds only
+    what no section prints. juesuan.js shows the sentence when a reference is hovered.
+    """
 
     def __init__(self) -> None:
-        self.text: dict[int, str] = {}
+        self.text: dict[int, str] = {}  # line → the sentence quoted by a figure (first one wins)
+        self.inline: dict[int, str] = {}  # line → the text a section prints in place, with the anchor
         self.shown: set[int] = set()  # id() of the figure rows already in a card or table of the page
+
+    @staticmethod
+    def _where(row: dict[str, Any]) -> tuple[int, str] | None:
+        n = number(row.get("source_line"))
+        if n is None:
+            return None
+        page = number(row.get("source_page"))
+        return int(n), (f"第{int(page)}页 " if page is not None else "") + f"第{int(n)}行"
 
     def add(self, row: dict[str, Any], key: str = "source_text") -> None:
         n = number(row.get("source_line"))
@@ -91,24 +104,54 @@ class Lines:
         if n is not None and isinstance(t, str) and t.strip() and int(n) not in self.text:
             self.text[int(n)] = t
 
-    def ref(self, row: dict[str, Any], key: str = "source_text") -> str:
-        """'第N行' linking to the sentence in 原文出处; juesuan.js shows that sentence on hover.
+    def ref(self, row: dict[str, Any], key: str = "source_text", short: bool = False) -> str:
+        """'第N行' linking to the line's sentence (in its section or in 原文出处).
 
-        The sentence is printed once, in the source list, not again in a title attribute of
-        every reference (that doubled the page's weight).
+        short: just the number (and page), for a table column headed 原文行.
         """
-        n = number(row.get("source_line"))
-        if n is None:
+        w = self._where(row)
+        if w is None:
             return ""
         self.add(row, key)
+        n = w[0]
         page = number(row.get("source_page"))
-        where = (f"第{int(page)}页 " if page is not None else "") + f"第{int(n)}行"
-        return f'<a class="js-src" href="#L{int(n)}">{where}</a>'
+        label = w[1] if not short else (f"第{int(page)}页 {n}" if page is not None else str(n))
+        return f'<a href="#L{n}">{label}</a>'
+
+    def here(self, row: dict[str, Any], key: str = "text") -> tuple[str, str]:
+        """(id attribute, line label) for an element that prints its own source text.
+
+        The first element of a line carries the anchor and a plain label; a second one from the
+        same line links to the first.
+        """
+        w = self._where(row)
+        t = row.get(key)
+        if w is None:
+            return "", ""
+        n, where = w
+        if n in self.inline or not isinstance(t, str) or not t.strip():
+            return "", self.ref(row, key)
+        self.inline[n] = t
+        return f' id="L{n}"', f"<small>{where}</small>"
 
     def link(self, n: int) -> str:
-        if n in self.text:
-            return f'<a class="js-src" href="#L{n}">第{n}行</a>'
+        if n in self.text or n in self.inline:
+            return f'<a href="#L{n}">第{n}行</a>'
         return f"第{n}行"
+
+    def listed(self) -> list[tuple[int, str, bool]]:
+        """(line, sentence, anchored here) for 原文出处: the sentences no section prints in place."""
+        out = []
+        for n, t in sorted(self.text.items()):
+            if n not in self.inline:
+                out.append((n, t, True))
+            elif _squash(t) not in _squash(self.inline[n]):
+                out.append((n, t, False))  # the section prints another part of the line
+        return out
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
 
 
 def change_text(row: dict[str, Any], unit: str) -> str:
@@ -126,63 +169,123 @@ def change_text(row: dict[str, Any], unit: str) -> str:
     return "比上年" + "，".join(parts)
 
 
-def cards(pkg: Package, lines: Lines) -> str:
-    out = ['<div class="js-cards">']
+def cards(pkg: Package, lines: Lines, cid: str) -> str:
+    """The key figures, and the chart of those with a stated change: this year against last year.
+
+    Cards with a change carry the chart's data (data-v, data-p) like the rows of a chart's table.
+    """
+    out = []
     for title, metrics in CARDS:
         row = next((pkg.figure(m) for m in metrics if pkg.figure(m)), None)
         if row is None:
             continue
         lines.shown.add(id(row))
         unit = str(row.get("unit") or pkg.unit)
-        extra = []
+        extra = ""
         ch = change_text(row, unit)
         if ch:
-            extra.append(f'<div class="js-card-change">{ch}</div>')
+            extra += f"<div>{ch}</div>"
         bc = number(row.get("budget_completion_pct"))
         if bc is not None:
-            extra.append(f'<div class="js-card-change">完成预算 {num(bc)}%</div>')
-        src = row.get("source_text") or ""
-        out.append(
-            f'<div class="js-card" title="{safe.text(src)}"><div class="js-card-label">{safe.text(title)}</div>'
-            f'<div class="js-card-value">{printed(row)} <small>{safe.text(unit)}</small></div>{"".join(extra)}'
-            f'<details class="js-card-src"><summary>出处 {lines.ref(row)}</summary>{safe.multiline(src)}</details></div>'
-        )
-    out.append("</div>")
-    return "".join(out) if len(out) > 2 else '<p class="js-empty">报告未列出这些关键数字。</p>'
+            extra += f"<div>完成预算 {num(bc)}%</div>"
+        src = lines.ref(row)
+        ly = last_year(row) if unit in ("万元", "元") and unit == pkg.unit else None
+        data = " " + charts.data_attrs(number(row.get("value")), ly) if ly is not None else ""
+        out.append(f'<div class="js-card"{data}><div>{safe.text(title)}</div><strong>{printed(row)} <small>{safe.text(unit)}</small>'
+                   f'</strong>{extra}{f"<div>出处 {src}</div>" if src else ""}</div>')
+    if not out:
+        return '<p class="js-empty">报告未列出这些关键数字。</p>'
+    html = f'<div class="js-cards">{"".join(out)}</div>'
+    if sum(' data-p="' in c for c in out) >= 2:
+        html = f'<div class="js-chart-block js-key">{html}{charts.chart(f"{cid}-totals", "yoy", "本年与上年", pkg.unit)}</div>'
+    return html
 
 
 def figure_rows(pkg: Package, metrics: list[str]) -> list[dict[str, Any]]:
     return [r for m in metrics for r in [pkg.figure(m)] if r is not None]
 
 
-def figures_table(pkg: Package, rows: list[dict[str, Any]], lines: Lines, last_year: bool = False) -> str:
-    headers = ["项目", f"金额"] + (["上年（推算）"] if last_year else []) + ["变动", "出处"]
-    body = []
-    for r in rows:
+def last_year(r: dict[str, Any]) -> float | None:
+    """Last year's value as the report implies it: this year's value less the stated change."""
+    v, c = number(r.get("value")), number(r.get("change"))
+    return round(v - c, 2) if v is not None and c is not None else None
+
+
+def change_short(row: dict[str, Any], unit: str = "") -> str:
+    """The stated change in a table cell: '−156.01，−7.55%' (unit in the column header unless given)."""
+    c, p = number(row.get("change")), number(row.get("change_pct"))
+    if c is None and p is None:
+        return ""
+    if c is not None and c == 0 and not p:
+        return "持平"
+    sign = lambda v: "+" if v > 0 else "−" if v < 0 else ""
+    parts = []
+    if c is not None:
+        parts.append(f"{sign(c)}{num(abs(c))}" + (f" {safe.text(unit)}" if unit else ""))
+    if p is not None:
+        parts.append(f"{sign(p)}{num(abs(p))}%")
+    return "，".join(parts)
+
+
+def merged_refs(refs: list[str]) -> list:
+    """A table's 原文行 cells, a run of rows from the same line sharing one cell (rowspan)."""
+    out: list = []
+    i = 0
+    while i < len(refs):
+        j = i
+        while j + 1 < len(refs) and refs[j + 1] == refs[i]:
+            j += 1
+        out.append((f'rowspan="{j - i + 1}"', refs[i]) if j > i else refs[i])
+        out += [None] * (j - i)
+        i = j + 1
+    return out
+
+
+def figures_table(pkg: Package, rows: list[dict[str, Any]], lines: Lines, *, with_last_year: bool = False,
+                  plot: list[dict[str, Any]] | None = None) -> str:
+    """Figures with amount, change and source line; `plot` rows carry their chart data (this year, last year).
+
+    The unit goes in the header when every row has the same; rows quoting the same line share its cell.
+    """
+    units = {str(r.get("unit") or pkg.unit) for r in rows}
+    common = units.pop() if len(units) == 1 else None
+    unit_of = lambda r: "" if common else str(r.get("unit") or pkg.unit)
+    changes = [change_short(r, unit_of(r)) for r in rows]
+    amount = f"金额（{safe.text(common)}）" if common else "金额"
+    headers = (["项目", amount] + (["上年（推算）"] if with_last_year else []) + (["比上年"] if any(changes) else [])
+               + ["原文行"])
+    charted = {id(r) for r in plot or []}
+    refs = merged_refs([lines.ref(r, short=True) for r in rows])
+    body, attrs = [], []
+    for r, ch, ref in zip(rows, changes, refs):
         lines.shown.add(id(r))
-        unit = str(r.get("unit") or pkg.unit)
-        cells = [safe.text(label(r)), f"{printed(r)} {safe.text(unit)}"]
-        if last_year:
-            v, c = number(r.get("value")), number(r.get("change"))
-            cells.append(f"{num(v - c)} {safe.text(unit)}" if v is not None and c is not None else "—")
-        cells += [change_text(r, unit) or "—", lines.ref(r)]
+        u = unit_of(r)
+        cells = [safe.text(label(r)), printed(r) + (f" {safe.text(u)}" if u else "")]
+        if with_last_year:
+            ly = last_year(r)
+            cells.append(num(ly) + (f" {safe.text(u)}" if u else "") if ly is not None else "—")
+        if any(changes):
+            cells.append(ch or "—")
+        if ref is not None:
+            cells.append(ref)
         body.append(cells)
-    return table(headers, body)
+        attrs.append(charts.data_attrs(number(r.get("value")), last_year(r) if with_last_year else None)
+                     if id(r) in charted else "")
+    return table(headers, body, row_attrs=attrs)
 
 
-def function_tree(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """类 → 款 → 项 nested for the treemap (values only on the leaves)."""
-    tree: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for r in rows:
-        a = number(r.get("amount"))
-        if a is None:
-            continue
-        c = str(r.get("class_name") or "（类未注明）")
-        k = str(r.get("kuan_name") or "（款未注明）")
-        x = str(r.get("xiang_name") or k)
-        tree.setdefault(c, {}).setdefault(k, []).append({"name": x, "value": a})
-    return [{"name": c, "children": [{"name": k, "children": leaves} for k, leaves in kuans.items()]}
-            for c, kuans in tree.items()]
+def in_order(rows: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` with the `wanted` ones (all among them) moved, within the places they hold, into `wanted`'s order.
+
+    A chart draws its table's data rows in table order; this keeps that order the chart's.
+    """
+    ids = {id(r) for r in wanted}
+    queue = iter(wanted)
+    return [next(queue) if id(r) in ids else r for r in rows]
+
+
+def function_rows(pkg: Package) -> list[dict[str, Any]]:
+    return [r for r in pkg.rows("spending_by_function") if number(r.get("amount")) is not None]
 
 
 def _csv_links(pkg: Package, here: str, *names: str) -> list[tuple[str, str]]:
@@ -195,84 +298,76 @@ def _csv_links(pkg: Package, here: str, *names: str) -> list[tuple[str, str]]:
 
 
 def chart_section(pkg: Package, here: str, lines: Lines, cid: str) -> str:
-    """The report's charts, each beside its table; only charts with stated data are drawn."""
+    """The report's charts, each drawn from the table beside it; only charts with stated data are drawn."""
     out = []
     unit = pkg.unit
 
+    def add(title: str, kind: str, key: str, name: str, tbl: str, height: int = charts.DEFAULT_HEIGHT) -> None:
+        # The section's first line links the CSVs of all its charts.
+        out.append(f"<h3>{safe.text(title)}</h3>" + charts.table_block(f"{cid}-{key}", kind, name, unit, tbl, [], height))
+
     parts = [r for r in figure_rows(pkg, INCOME_PARTS) if (number(r.get("value")) or 0) > 0]
     if parts:
-        opt = charts.pie("本年收入", [(label(r), number(r["value"])) for r in parts])
-        out.append(heading(3, "收入结构") + raw(charts.block(f"{cid}-income", "收入结构", opt, unit,
-                                                    figures_table(pkg, parts, lines), _csv_links(pkg, here, "figures"))))
+        add("收入结构", "pie", "income", "本年收入", figures_table(pkg, parts, lines, plot=parts))
     parts = [r for r in figure_rows(pkg, EXPENDITURE_PARTS) if (number(r.get("value")) or 0) > 0]
     if parts:
-        opt = charts.pie("本年支出", [(label(r), number(r["value"])) for r in parts])
-        out.append(heading(3, "支出结构：基本支出与项目支出") + raw(charts.block(
-            f"{cid}-expenditure", "支出结构", opt, unit, figures_table(pkg, parts, lines), _csv_links(pkg, here, "figures"))))
+        add("支出结构：基本支出与项目支出", "pie", "expenditure", "本年支出", figures_table(pkg, parts, lines, plot=parts))
 
-    fn = [r for r in pkg.rows("spending_by_function") if number(r.get("amount")) is not None]
+    fn = function_rows(pkg)
     if fn:
-        opt = charts.treemap("一般公共预算财政拨款支出", function_tree(fn))
         body = [[safe.text(r.get("class_name") or ""), safe.text(r.get("kuan_name") or ""),
-                 safe.text(r.get("xiang_name") or ""), f"{printed(r, 'amount', 'amount_text')}",
-                 lines.ref(r)] for r in fn]
-        tbl = table(["类", "款", "项", f"金额（{safe.text(unit)}）", "出处"], body)
-        out.append(heading(3, "一般公共预算财政拨款支出：按功能分类（类 → 款 → 项）")
-                   + raw(charts.block(f"{cid}-function", "按功能分类", opt, unit, tbl,
-                                      _csv_links(pkg, here, "spending_by_function"), height=420)))
+                 safe.text(r.get("xiang_name") or "")] for r in fn]
+        for cells, r, ref in zip(body, fn, merged_refs([lines.ref(r, short=True) for r in fn])):
+            cells.append(printed(r, "amount", "amount_text"))
+            if ref is not None:
+                cells.append(ref)
+        tbl = table(["类", "款", "项", f"金额（{safe.text(unit)}）", "原文行"], body,
+                    row_attrs=[charts.data_attrs(number(r["amount"])) for r in fn])
+        add("一般公共预算财政拨款支出：按功能分类（类 → 款 → 项）", "tree", "function", "一般公共预算财政拨款支出", tbl,
+            height=420)
     cls = [r for r in pkg.rows("spending_by_class") if number(r.get("amount")) is not None]
     if cls:
-        opt = charts.bars([str(r.get("class_name") or "") for r in cls], [("金额", [number(r["amount"]) for r in cls])],
-                          horizontal=True)
         body = [[safe.text(r.get("class_name") or ""), printed(r, "amount", "amount_text"),
-                 num(number(r.get("share_pct"))) + "%" if number(r.get("share_pct")) is not None else "—",
-                 lines.ref(r)] for r in cls]
-        tbl = table(["类", f"金额（{safe.text(unit)}）", "占比", "出处"], body)
-        out.append(heading(3, "一般公共预算财政拨款支出结构（按类）")
-                   + raw(charts.block(f"{cid}-class", "按类", opt, unit, tbl, _csv_links(pkg, here, "spending_by_class"),
-                                      height=max(240, 40 * len(cls) + 60))))
+                 num(number(r.get("share_pct"))) + "%" if number(r.get("share_pct")) is not None else "—"]
+                + ([ref] if ref is not None else [])
+                for r, ref in zip(cls, merged_refs([lines.ref(r, short=True) for r in cls]))]
+        tbl = table(["类", f"金额（{safe.text(unit)}）", "占比", "原文行"], body,
+                    row_attrs=[charts.data_attrs(number(r["amount"])) for r in cls])
+        add("一般公共预算财政拨款支出结构（按类）", "hbar", "class", "金额", tbl, height=max(240, 40 * len(cls) + 60))
 
     tp = figure_rows(pkg, THREE_PUBLIC)
     if tp:
-        this = [number(r.get("value")) for r in tp]
-        last = [(number(r.get("value")) - number(r.get("change"))) if number(r.get("change")) is not None else None
-                for r in tp]
-        last = [round(v, 2) if v is not None else None for v in last]
-        opt = charts.bars([label(r) for r in tp], [("本年", this), ("上年（由所述增减推算）", last)])
-        # The chart's table is the 三公 detail table (every 三公 figure), not a second copy of it.
-        out.append(heading(3, "三公经费：本年与上年") + raw(charts.block(
-            f"{cid}-three-public", "三公经费", opt, unit, figures_table(pkg, three_public_rows(pkg), lines, last_year=True),
-            _csv_links(pkg, here, "figures"))))
-
-    changed = [r for r in pkg.rows("figures") if number(r.get("change")) is not None
-               and number(r.get("value")) is not None and str(r.get("unit") or pkg.unit) in ("万元", "元")
-               and r.get("metric") not in THREE_PUBLIC and not r.get("qualifier")]
-    seen: set[str] = set()
-    changed = [r for r in changed if not (r.get("metric") in seen or seen.add(r.get("metric")))]
-    if changed:
-        this = [number(r["value"]) for r in changed]
-        last = [round(number(r["value"]) - number(r["change"]), 2) for r in changed]
-        opt = charts.bars([label(r) for r in changed], [("本年", this), ("上年（由所述增减推算）", last)])
-        out.append(heading(3, "总量：本年与上年") + raw(charts.block(
-            f"{cid}-totals", "本年与上年", opt, unit, figures_table(pkg, changed, lines, last_year=True),
-            _csv_links(pkg, here, "figures"))))
-    return "\n".join(out)
+        # The chart's table is the 三公 detail table (every 三公 figure); the three items are its charted rows.
+        rows = in_order(three_public_rows(pkg), tp)
+        add("三公经费：本年与上年", "yoy", "three-public", "三公经费",
+            figures_table(pkg, rows, lines, with_last_year=True, plot=tp))
+    if not out:
+        return ""
+    links = " · ".join(f'<a href="{safe.text(h)}" download>{safe.text(n)}</a>'
+                       for n, h in _csv_links(pkg, here, "figures", "spending_by_function", "spending_by_class"))
+    return (f'<p class="js-downloads">每个图表画的是它旁边的表格（本年与上年的总量图在关键数字下）。下载数据：{links}</p>'
+            if links else "") + "".join(out)
 
 
 def text_list(pkg: Package, name: str, lines: Lines) -> str:
-    rows = pkg.rows(name)
-    if not rows:
-        return ""
-    items = "".join(f"<li>{safe.multiline(r.get('text'))} {lines.ref(r, 'text')}</li>" for r in rows)
-    return raw(f'<ol class="js-list">{items}</ol>')
+    items = []
+    for r in pkg.rows(name):
+        anchor, where = lines.here(r)
+        items.append(f"<li{anchor}>{safe.multiline(r.get('text'))} {where}")
+    return f'<ol class="js-list">{"".join(items)}</ol>' if items else ""
 
 
 def notes_html(pkg: Package, lines: Lines, topics: set[str] | None = None, exclude: set[str] | None = None) -> str:
-    rows = [r for r in pkg.rows("notes")
-            if (topics is None or str(r.get("topic")) in topics) and not (exclude and str(r.get("topic")) in exclude)]
-    out = "".join(f'<div class="js-note"><strong>{safe.text(TOPIC_LABELS.get(str(r.get("topic"))) or METRIC_LABELS.get(str(r.get("topic"))) or r.get("topic") or "")}</strong> '
-                  f'{lines.ref(r, "text")}<p>{safe.multiline(r.get("text"))}</p></div>' for r in rows)
-    return raw(out) if out else ""
+    """The report's notes on a topic, each under its topic and line (the note is the line's text, anchored here)."""
+    out = []
+    for r in pkg.rows("notes"):
+        topic = str(r.get("topic"))
+        if (topics is not None and topic not in topics) or (exclude and topic in exclude):
+            continue
+        anchor, where = lines.here(r)
+        name = TOPIC_LABELS.get(topic) or METRIC_LABELS.get(topic) or r.get("topic") or ""
+        out.append(f"<dt{anchor}>{safe.text(name)} {where}<dd>{safe.multiline(r.get('text'))}")
+    return f'<dl class="js-notes">{"".join(out)}</dl>' if out else ""
 
 
 def performance(pkg: Package, lines: Lines) -> str:
@@ -281,25 +376,26 @@ def performance(pkg: Package, lines: Lines) -> str:
     if scores:
         kinds = {"department": "部门整体", "project": "项目"}
         body = [[safe.text(r.get("subject")), safe.text(kinds.get(str(r.get("kind")), r.get("kind") or "")),
-                 num(number(r.get("score"))), safe.multiline(r.get("summary")), lines.ref(r)] for r in scores]
-        out.append(raw(table(["对象", "类型", "自评得分", "综述", "出处"], body)))
+                 num(number(r.get("score"))), safe.multiline(r.get("summary")), lines.ref(r, short=True)] for r in scores]
+        out.append(table(["对象", "类型", "自评得分", "综述", "原文行"], body))
     ind = pkg.rows("performance_indicators")
     if ind:
         keys = ["subject", "level1", "level2", "level3", "nature", "target", "unit", "weight", "actual", "score",
                 "deviation_reason"]
         heads = ["项目", "一级指标", "二级指标", "三级指标", "性质", "指标值", "单位", "分值", "实际完成值", "得分", "偏差原因"]
-        body = [[safe.text(r.get(k)) for k in keys] + [lines.ref(r)] for r in ind]
-        out.append(heading(4, "绩效指标") + raw(table(heads + ["出处"], body)))
-    return "\n".join(out)
+        # Columns no indicator fills are left out (most reports state no 性质, 单位 or 偏差原因).
+        used = [i for i, k in enumerate(keys) if any(str(r.get(k) or "").strip() for r in ind)]
+        body = [[safe.text(r.get(keys[i])) for i in used] + [lines.ref(r, short=True)] for r in ind]
+        out.append("<h3>绩效指标</h3>" + table([heads[i] for i in used] + ["原文行"], body))
+    return "".join(out)
 
 
 def glossary(pkg: Package, lines: Lines) -> str:
-    rows = pkg.rows("glossary")
-    if not rows:
-        return ""
-    items = "".join(f"<dt>{safe.text(r.get('term'))} {lines.ref(r, 'definition')}</dt><dd>{safe.multiline(r.get('definition'))}</dd>"
-                    for r in rows)
-    return raw(f'<dl class="js-glossary">{items}</dl>')
+    items = []
+    for r in pkg.rows("glossary"):
+        anchor, where = lines.here(r, "definition")
+        items.append(f"<dt{anchor}>{safe.text(r.get('term'))} {where}<dd>{safe.multiline(r.get('definition'))}")
+    return f'<dl class="js-glossary">{"".join(items)}</dl>' if items else ""
 
 
 def annex_tables(pkg: Package, lines: Lines) -> str:
@@ -315,14 +411,14 @@ def annex_tables(pkg: Package, lines: Lines) -> str:
         title = meta.get("title") or res.descriptor.get("title") or name
         body = [[safe.multiline(r.get(n)) for n in names] for r in res.rows]
         cap = f"{safe.text(title)} {lines.ref(meta) if meta else ''}"
-        out.append(raw(table(heads, body, caption=cap)))
-    return "\n".join(out)
+        out.append(table(heads, body, caption=cap))
+    return "".join(out)
 
 
 def findings(pkg: Package, lines: Lines) -> str:
     rows = pkg.rows("checks")
     if not rows:
-        return raw('<p class="js-empty">自动检查未发现问题（或本报告未运行检查）。</p>')
+        return '<p class="js-empty">自动检查未发现问题（或本报告未运行检查）。</p>'
     items = []
     for r in rows:
         sev = str(r.get("severity") or "note")
@@ -333,11 +429,11 @@ def findings(pkg: Package, lines: Lines) -> str:
             v = number(r.get(k))
             if v is not None:
                 nums.append(f"{word} {num(v)}")
-        items.append(f'<li class="js-finding js-sev-{safe.text(sev if sev in SEVERITY else "note")}">'
+        items.append(f'<li class="js-sev-{safe.text(sev if sev in SEVERITY else "note")}">'
                      f'<strong>{safe.text(SEVERITY.get(sev, sev))}</strong> {safe.text(r.get("message"))}'
                      + (f'（{"，".join(nums)}）' if nums else "") + (f" — 见 {where}" if where else "")
                      + f' <small>规则 <code>{safe.text(r.get("rule"))}</code></small></li>')
-    return raw(f'<ul class="js-findings">{"".join(items)}</ul>')
+    return f'<ul class="js-findings">{"".join(items)}</ul>'
 
 
 def warnings(pkg: Package, lines: Lines) -> str:
@@ -346,22 +442,17 @@ def warnings(pkg: Package, lines: Lines) -> str:
         return ""
     items = "".join(f"<li><code>{safe.text(r.get('code'))}</code> {safe.text(r.get('message'))} {lines.ref(r)}</li>"
                     for r in rows)
-    return raw(f'<ul class="js-warnings">{items}</ul>')
+    return f'<ul class="js-warnings">{items}</ul>'
 
 
 def downloads(pkg: Package, here: str, site_url: str) -> str:
     d = data_dir(pkg)
-    rows = []
-    for name, res in pkg.resources.items():
-        links = []
-        if res.csv_path:
-            links.append(f'<a href="{safe.text(rel(here, d + file_name(res.csv_path)))}" download>CSV</a>')
-        if links:
-            title = res.descriptor.get("title") or ""
-            rows.append([f"<code>{safe.text(name)}</code>", safe.text(title), " · ".join(links), num(res.n_rows, 0)])
-    whole = (f'<p class="js-downloads"><a href="{safe.text(rel(here, zip_path(pkg)))}" download>整个数据包（zip）</a>'
-             '：datapackage.json 与全部 CSV。JSON 格式见<a href="' + safe.text(rel(here, "downloads/")) + '#catalog">目录包</a>。</p>')
-    return raw(whole + table(["资源", "说明", "下载", "行数"], rows))
+    items = [f'<a href="{safe.text(rel(here, d + file_name(res.csv_path)))}" download>{safe.text(name)}.csv</a>'
+             f'（{num(res.n_rows, 0)} 行）' for name, res in pkg.resources.items() if res.csv_path and res.n_rows]
+    return (f'<p class="js-downloads"><a href="{safe.text(rel(here, zip_path(pkg)))}" download>整个数据包（zip）</a>：'
+            'datapackage.json 与全部 CSV（各表的说明在 datapackage.json 和<a href="' + safe.text(rel(here, "data-dictionary/"))
+            + '">数据字典</a>，JSON 格式见<a href="' + safe.text(rel(here, "downloads/")) + '#catalog">目录包</a>）。</p>'
+            + (f'<p class="js-dl">有内容的 CSV：{" · ".join(items)}</p>' if items else ""))
 
 
 def cite(pkg: Package, here: str, site_url: str) -> str:
@@ -369,18 +460,22 @@ def cite(pkg: Package, here: str, site_url: str) -> str:
     m = pkg.meta
     text = (f"{pkg.department}：《{pkg.year or ''}年度{m.get('kind') or '决算'}》，原始文件 {m.get('source_file') or '未知'}"
             f"（sha256 {m.get('sha256') or '未知'}），经 juesuan {m.get('juesuan_version') or ''} 整理，{page}，CC BY 4.0。")
-    return raw(f'<p class="js-cite">{safe.text(text)}</p>')
+    return f'<p class="js-cite">{safe.text(text)}</p>'
+
+
+def anchor(n: int) -> str:
+    return f' id="L{n}"'
 
 
 def source_lines(lines: Lines) -> str:
-    if not lines.text:
-        return ""
-    items = "".join(f'<li id="L{n}" value="{n}"><span class="js-line-no">第{n}行</span> {safe.multiline(t)}</li>'
-                    for n, t in sorted(lines.text.items()))
-    return raw(f'<ol class="js-source-lines">{items}</ol>')
+    """原文出处: one item per line, numbered by the line (CSS shows 第N行)."""
+    items = "".join(f'<li{anchor(n) if anchored else ""} value="{n}">{safe.multiline(t)}</li>'
+                    for n, t, anchored in lines.listed())
+    return f'<ol class="js-source-lines">{items}</ol>' if items else ""
 
 
-def header(pkg: Package, here: str) -> str:
+def header(pkg: Package, here: str) -> tuple[str, str]:
+    """The page's h1 (Markdown, out of the search index) and its facts list (HTML)."""
     m = pkg.meta
     f = pkg.findings
     url = safe.http_url(m.get("source_url"))
@@ -401,33 +496,15 @@ def header(pkg: Package, here: str) -> str:
         ("检查发现", f'<a href="#findings">错误 {f["error"]} · 警告 {f["warning"]} · 提示 {f["note"]}</a>'),
     ]
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    # The h1 stays Markdown: a page without one gets the theme's h1 from the nav title ("2023年度").
-    return (f'# {safe.text(pkg.department)} {safe.text(pkg.year or "")}年度{safe.text(m.get("kind") or "决算")} {{#title}}\n'
-            + raw(f'<dl class="js-meta">{dl}</dl>'))
-
-
-def search_tags(pkg: Package, limit: int = 80) -> list[str]:
-    """Search-only tags (not shown: the tags plugin is off): names, short names, 项 names, 三公经费.
-
-    Material's search splits a Chinese query into the longest indexed terms shorter than the
-    query, so each word also goes in without its last character: a query for 市科技局 then
-    becomes 市科技* and finds the pages tagged with it, not every page with 市.
-    """
-    words = [pkg.department] + [s for s in (pkg.meta.get("short_names") or []) if isinstance(s, str)]
-    words += [str(r.get("xiang_name") or "") for r in pkg.rows("spending_by_function")]
-    if pkg.figure("three_public_total"):
-        words.append("三公经费")
-    out: list[str] = []
-    for w in words:
-        w = safe.title(w, 40).replace(" ", "")
-        for t in (w, w[:-1]):
-            if len(t) >= 2 and t not in out:
-                out.append(t)
-    return out[:limit]
+    # The h1 stays Markdown (a page without one gets the theme's h1 from the nav title, "2023年度"),
+    # and out of the search index: the page's one entry is the front matter's title and tags.
+    h1 = (f'# {safe.text(pkg.department)} {safe.text(pkg.year or "")}年度{safe.text(m.get("kind") or "决算")} '
+          '{#title data-search-exclude="1"}\n')
+    return h1, f'<dl class="js-meta">{dl}</dl>'
 
 
 def keywords(pkg: Package) -> list[str]:
-    """What search needs to find this page: names, region, 三公经费, 类/款/项 names (each once)."""
+    """What search must find this page by: names, short names, region, 三公经费, 类/款/项 names (each once)."""
     words = [pkg.department] + [s for s in (pkg.meta.get("short_names") or []) if isinstance(s, str)]
     words += pkg.region_parts
     if pkg.figure("three_public_total"):
@@ -443,54 +520,81 @@ def keywords(pkg: Package) -> list[str]:
     return out
 
 
-def heading(level: int, title: str, anchor: str | None = None) -> str:
-    """A Markdown heading kept in the table of contents but out of the search index."""
-    attrs = (f"#{anchor} " if anchor else "") + 'data-search-exclude="1"'
-    return f'{"#" * level} {title} {{{attrs}}}\n'
+def search_tags(pkg: Package, limit: int = 80) -> list[str]:
+    """The page's search tags (not shown): each keyword without its last character.
+
+    Material's search segments a Chinese query greedily into indexed terms strictly shorter than
+    the query and matches each by prefix: “市科技局” becomes “市科技*” when 市科技 is an indexed
+    term (else “市* 科技*”, which ranks 市科协 first). So the term a query needs is the word less
+    its last character, and that term also finds the word by prefix: the whole word adds nothing
+    (the title holds the department's name whole anyway). Two-character words stay whole.
+    """
+    out: list[str] = []
+    for w in keywords(pkg):
+        t = w[:-1] if len(w) > 2 else w
+        if t not in out:
+            out.append(t)
+    return out[:limit]
+
+
+def restates_a_change(row: dict[str, Any], pkg: Package, lines: Lines) -> bool:
+    """A '…比上年增减' figure whose number the page prints already, as the change of a figure from its line."""
+    m, n, v = str(row.get("metric") or ""), number(row.get("source_line")), number(row.get("value"))
+    if not m.endswith(("_change", "_change_pct")) or n is None or v is None:
+        return False
+    key = "change_pct" if m.endswith("_pct") else "change"
+    return any(id(r) in lines.shown and number(r.get("source_line")) == n and number(r.get(key)) == v
+               for r in pkg.rows("figures"))
+
+
+SECTIONS = [("key-figures", "关键数字"), ("charts", "图表"), ("responsibilities", "部门职责"), ("units", "机构设置与下属单位"),
+            ("three-public", "三公经费明细"), ("other-matters", "其他重要事项"), ("performance", "预算绩效"),
+            ("glossary", "名词解释"), ("annex", "附件表格"), ("findings", "检查发现"), ("all-figures", "其他数字"),
+            ("downloads", "下载与引用"), ("source", "原文出处")]
 
 
 def report_page(pkg: Package, site_url: str = "") -> str:
-    """Markdown (mostly raw HTML blocks) of a report page at `<region>/<dept>/<year>/index.md`."""
+    """Markdown of a report page at `<region>/<dept>/<year>/index.md`: front matter, h1, and one HTML block.
+
+    Everything below the h1 is HTML kept out of Markdown and of the search index (`raw`): the
+    page's one search entry is its title and tags. The sections' h2 are in that HTML too, so
+    the theme's table of contents stays empty (it is hidden) and a line of links leads to them.
+    """
     if pkg.partial:
         raise ValueError(f"{pkg.slug}: a report page needs the whole package, not its summary")
     here = pkg.page_dir + "/"
     lines = Lines()
-    cid = "jc-" + re.sub(r"[^a-z0-9-]", "-", pkg.slug.lower())[:60]
-    tags = search_tags(pkg)
-    page_title = safe.yaml_string(safe.title(f"{pkg.department} {pkg.year or ''}"))
-    front = ("---\n" f"title: {page_title}\n"
-             "tags:\n" + "".join(f"  - {safe.yaml_string(t)}\n" for t in tags)
-             + "---\n")
-    kw = "、".join(safe.text(w) for w in keywords(pkg))
-    parts = [front, regions.breadcrumbs(pkg, here), header(pkg, here), f"关键词：{kw}\n{{: .js-keywords }}\n" if kw else "",
-             heading(2, "关键数字", "key-figures"), raw(cards(pkg, lines)), heading(2, "图表", "charts"),
-             chart_section(pkg, here, lines, cid)]
-    sections = [
-        ("部门职责 {#responsibilities}", text_list(pkg, "responsibilities", lines)),
-        ("机构设置与下属单位 {#units}", text_list(pkg, "subunits", lines) + text_list(pkg, "offices", lines)),
-        ("三公经费明细 {#three-public}", (raw(figures_table(pkg, three_public_rows(pkg), lines))
-                                          if three_public_rows(pkg) and not figure_rows(pkg, THREE_PUBLIC) else "")
-         + notes_html(pkg, lines, topics=THREE_PUBLIC_TOPICS)),
-        ("其他重要事项 {#other-matters}", (raw(figures_table(pkg, figure_rows(pkg, OTHER_MATTERS), lines)) if figure_rows(pkg, OTHER_MATTERS) else "")
-         + notes_html(pkg, lines, exclude=THREE_PUBLIC_TOPICS)),
-        ("预算绩效 {#performance}", performance(pkg, lines)),
-        ("名词解释 {#glossary}", glossary(pkg, lines)),
-        ("附件表格 {#annex}", annex_tables(pkg, lines)),
-    ]
-    for title, body in sections:
-        if body.strip():
-            name, anchor = title.split(" {#")
-            parts.append(heading(2, name, anchor.rstrip("}")) + body)
-    parts.append(heading(2, "检查发现", "findings") + findings(pkg, lines) + warnings(pkg, lines))
-    figs = [r for r in pkg.rows("figures") if id(r) not in lines.shown]
+    cid = "jc"  # one report per page: ids jc-income, jc-function, … (tests and juesuan.js need no more)
+    title = safe.yaml_string(safe.title(f"{pkg.department} {pkg.year or ''}"))
+    front = ("---\n" f"title: {title}\n"
+             "hide:\n  - toc\n"
+             "tags:\n" + "".join(f"  - {safe.yaml_string(t)}\n" for t in search_tags(pkg)) + "---\n")
+    h1, facts = header(pkg, here)
+    body: dict[str, str] = {"key-figures": cards(pkg, lines, cid), "charts": chart_section(pkg, here, lines, cid)}
+    tp_rows = three_public_rows(pkg)
+    body.update({
+        "responsibilities": text_list(pkg, "responsibilities", lines),
+        "units": text_list(pkg, "subunits", lines) + text_list(pkg, "offices", lines),
+        "three-public": ((figures_table(pkg, tp_rows, lines) if tp_rows and not figure_rows(pkg, THREE_PUBLIC) else "")
+                         + notes_html(pkg, lines, topics=THREE_PUBLIC_TOPICS)),
+        # 机关运行经费 and 政府采购 are key-figure cards: this section holds the report's notes on them.
+        "other-matters": notes_html(pkg, lines, exclude=THREE_PUBLIC_TOPICS),
+        "performance": performance(pkg, lines),
+        "glossary": glossary(pkg, lines),
+        "annex": annex_tables(pkg, lines),
+    })
+    figs = [r for r in pkg.rows("figures") if id(r) not in lines.shown and not restates_a_change(r, pkg, lines)]
     if figs:
         # Only the figures no card or table above shows: each number is printed once per page.
         csv_link = "".join(f'（全部数字见 <a href="{safe.text(h)}" download>{safe.text(n)}</a>）'
                            for n, h in _csv_links(pkg, here, "figures"))
-        parts.append(heading(2, "其他数字", "all-figures")
-                     + raw(f'<p class="js-note-small">上文未列出的数字{csv_link}。</p>' + figures_table(pkg, figs, lines)))
-    parts.append(heading(2, "下载与引用", "downloads") + downloads(pkg, here, site_url) + cite(pkg, here, site_url))
-    src = source_lines(lines)
-    if src:
-        parts.append(heading(2, "原文出处", "source") + src)
-    return "\n".join(parts)
+        body["all-figures"] = f'<p class="js-note-small">上文未列出的数字{csv_link}。</p>' + figures_table(pkg, figs, lines)
+    # Findings link the lines every other section has quoted, so they are written after all of them.
+    body["findings"] = findings(pkg, lines) + warnings(pkg, lines)
+    body["downloads"] = downloads(pkg, here, site_url) + cite(pkg, here, site_url)
+    body["source"] = source_lines(lines)
+    shown = [(key, title) for key, title in SECTIONS if body.get(key, "").strip()]
+    nav = " · ".join(f'<a href="#{key}">{title}</a>' for key, title in shown)
+    html = facts + f'<nav class="js-toc" aria-label="本页内容">{nav}</nav>' + "".join(
+        f'<h2 id="{key}">{title}</h2>{body[key]}' for key, title in shown)
+    return "\n".join([front, regions.breadcrumbs(pkg, here), h1, raw(html)])

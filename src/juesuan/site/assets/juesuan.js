@@ -29,8 +29,73 @@
     return document.body.getAttribute("data-md-color-scheme") === "slate";
   }
 
-  function prepare(option, unit) {
+  /* Defaults of every chart: the pages hold only names and numbers (charts.py). */
+  var AXIS = { tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 },
+               grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true } };
+  var SERIES = {
+    pie: { radius: ["35%", "65%"], center: ["50%", "45%"], label: { show: true } },
+    treemap: { leafDepth: 1, roam: false, breadcrumb: { show: true }, label: { show: true },
+               upperLabel: { show: true, height: 22 },
+               levels: [{ itemStyle: { gapWidth: 2 } }, { itemStyle: { gapWidth: 1 } }, {}] }
+  };
+
+  function withDefaults(option) {
     var opt = JSON.parse(JSON.stringify(option));
+    var series = opt.series || [];
+    var axes = series.some(function (s) { return s.type === "bar" || s.type === "line"; });
+    var bars = series.some(function (s) { return s.type === "bar"; });
+    Object.keys(axes ? AXIS : {}).forEach(function (k) { if (!(k in opt)) opt[k] = JSON.parse(JSON.stringify(AXIS[k])); });
+    if (!axes && !opt.tooltip) opt.tooltip = { trigger: "item" };
+    if (!axes && series.some(function (s) { return s.type === "pie"; }) && !opt.legend) opt.legend = { type: "scroll", bottom: 0 };
+    if (bars) {
+      opt.tooltip.axisPointer = opt.tooltip.axisPointer || { type: "shadow" };
+      var horizontal = opt.yAxis && opt.yAxis.type === "category";
+      var cat = horizontal ? opt.yAxis : opt.xAxis;
+      if (cat && cat.type === "category") {
+        cat.axisLabel = Object.assign({ interval: 0, hideOverlap: true },
+                                      horizontal ? {} : { rotate: (cat.data || []).length > 4 ? 30 : 0 }, cat.axisLabel || {});
+      }
+    }
+    series.forEach(function (s, i) { series[i] = Object.assign({}, SERIES[s.type] || {}, s); });
+    return opt;
+  }
+
+  /* A report's chart from the table beside it: rows with data-v are the data (charts.chart); a row is a
+     table row or a key-figure card (its first child is the name). */
+  function tableOption(el) {
+    var block = el.closest(".js-chart-block");
+    var rows = block ? Array.prototype.slice.call(block.querySelectorAll("[data-v]")) : [];
+    var name = el.getAttribute("aria-label") || "";
+    function cell(row, i) { var c = (row.cells || row.children)[i]; return c ? c.textContent.trim() : ""; }
+    function val(tr, key) { var s = tr.getAttribute(key); return s === null || s === "" ? null : parseFloat(s); }
+    var kind = el.dataset.kind;
+    if (kind === "pie") {
+      return { series: [{ name: name, type: "pie", data: rows.map(function (tr) { return { name: cell(tr, 0), value: val(tr, "data-v") }; }) }] };
+    }
+    if (kind === "tree") {
+      var tree = [], classes = {};
+      rows.forEach(function (tr) {
+        var c = cell(tr, 0) || "（类未注明）", k = cell(tr, 1) || "（款未注明）", x = cell(tr, 2) || k;
+        var cls = classes[c];
+        if (!cls) { cls = classes[c] = { node: { name: c, children: [] }, kuans: {} }; tree.push(cls.node); }
+        var kuan = cls.kuans[k];
+        if (!kuan) { kuan = cls.kuans[k] = { name: k, children: [] }; cls.node.children.push(kuan); }
+        kuan.children.push({ name: x, value: val(tr, "data-v") });
+      });
+      return { series: [{ name: name, type: "treemap", data: tree }] };
+    }
+    var cats = rows.map(function (tr) { return cell(tr, 0); });
+    var cat = { type: "category", data: cats }, value = { type: "value" };
+    if (kind === "hbar") {
+      return { xAxis: value, yAxis: cat, series: [{ name: name, type: "bar", data: rows.map(function (tr) { return val(tr, "data-v"); }) }] };
+    }
+    return { xAxis: cat, yAxis: value, series: [
+      { name: "本年", type: "bar", data: rows.map(function (tr) { return val(tr, "data-v"); }) },
+      { name: "上年（由所述增减推算）", type: "bar", data: rows.map(function (tr) { return val(tr, "data-p"); }) }] };
+  }
+
+  function prepare(option, unit) {
+    var opt = withDefaults(option);
     var vf = unitFormat(unit), af = axisFormat(unit);
     opt.backgroundColor = "transparent";
     opt.tooltip = Object.assign({ confine: true }, opt.tooltip || {}, { valueFormatter: vf });
@@ -69,7 +134,7 @@
     disposeAll();
     var store = window.JUESUAN_CHARTS || {};
     document.querySelectorAll(".js-chart").forEach(function (el) {
-      var option = store[el.id];
+      var option = el.dataset.kind ? tableOption(el) : store[el.id];
       if (!option) return;
       var old = echarts.getInstanceByDom(el);
       if (old) old.dispose();
@@ -154,11 +219,15 @@
   }
 
   function initSources() {
-    // Each "第N行" reference shows its source sentence (printed once, in 原文出处) on hover.
-    document.querySelectorAll("a.js-src[href^='#L']").forEach(function (a) {
+    // Each "第N行" reference shows its line on hover: the sentence is printed once, where the
+    // page anchors it (in 原文出处, or the duty, note or glossary entry that quotes it).
+    document.querySelectorAll("a[href^='#L']").forEach(function (a) {
       if (a.title) return;
-      var li = document.getElementById(a.getAttribute("href").slice(1));
-      if (li) a.title = li.textContent.replace(/^\s*第\d+行\s*/, "");
+      var el = document.getElementById(a.getAttribute("href").slice(1));
+      if (!el) return;
+      var text = el.textContent;
+      if (el.tagName === "DT" && el.nextElementSibling) text += " " + el.nextElementSibling.textContent;
+      a.title = text.replace(/(第\d+页 )?第\d+行/g, "").replace(/\s+/g, " ").trim();
     });
   }
 
