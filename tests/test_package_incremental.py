@@ -212,8 +212,31 @@ def test_valid_catalog_rows_are_not_validated_twice(tmp_path, cache, monkeypatch
     monkeypatch.setattr(batch, "_run_task", spy)
     assert validate_packages(out, echo=None, cache_dir=None).errors == 0
     catalog_units = {unit for unit, _ in seen if unit.startswith("catalog\x1f")}
-    # only the key columns of the combined resources, plus the catalog's own tables
-    sliced = {u for u in catalog_units if u.count("\x1f") == 2}
-    assert sliced and all(u.endswith("\x1fkeys") for u in sliced), sliced
-    assert {"catalog\x1ffigures\x1fkeys", "catalog\x1fspending_by_function\x1fkeys"} <= sliced
+    # only the key columns of the combined resources (one unit per report), plus the catalog's own tables
+    sliced = {u for u in catalog_units if u.count("\x1f") >= 2}
+    assert sliced and all(u.split("\x1f")[2] == "keys" for u in sliced), sliced
+    assert {f"catalog\x1f{res}\x1fkeys\x1f{package}" for res in ("figures", "spending_by_function")
+            for package in (SLUG_000, OTHER)} <= sliced
     assert {u for u in catalog_units if u.count("\x1f") == 1} >= {"catalog\x1freports", "catalog\x1fbuild_report"}
+
+
+def test_a_rebuild_judges_the_catalog_keys_of_the_changed_report_only(tmp_path, cache, monkeypatch):
+    import juesuan.checks.batch as batch
+
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    assert validate_packages(out, echo=None, cache_dir=cache).errors == 0
+    build_packages(outcomes(changed=True), out, cache_dir=cache)
+    seen: list[str] = []
+    real = batch._run_task
+    monkeypatch.setattr(batch, "_run_task", lambda task: seen.extend(s["unit"] for s in task["sources"]) or real(task))
+    assert validate_packages(out, echo=None, cache_dir=cache).errors == 0
+    keys = {u.split("\x1f")[3] for u in seen if u.startswith("catalog\x1f") and u.count("\x1f") == 3}
+    assert keys == {OTHER}
+    # and a key that went bad is still caught, though the report's other keys were judged before
+    lines = _catalog_lines(out)
+    i = next(i for i, line in enumerate(lines) if line.startswith(SLUG_000 + ","))
+    lines[i] = lines[i].replace(",2022,", ",二〇二二,", 1)
+    (out / "catalog" / "figures.csv").write_text("".join(lines), encoding="utf-8-sig")
+    errors = {p.name: p.errors for p in validate_packages(out, echo=None, cache_dir=cache).packages}
+    assert any("fiscal_year" in e for e in errors["catalog"]), errors["catalog"]

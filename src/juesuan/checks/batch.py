@@ -28,7 +28,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..fingerprint import code_fingerprint
 from .digests import DigestIndex, content_key, folder_key, read_json, write_json
@@ -48,6 +48,13 @@ def fingerprint() -> str:
 def validate_folders(packages_dir: Path, names: list[str], cache_dir: Path | None,
                      jobs: int | None = None) -> dict[str, list[str]]:
     """frictionless errors per package name; unchanged packages are answered from the cache."""
+    return {name: errors for name, (errors, _) in check_folders(packages_dir, names, cache_dir, jobs).items()}
+
+
+def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, jobs: int | None = None,
+                  about: Callable[[Path], Any] | None = None) -> dict[str, tuple[list[str], Any]]:
+    """(frictionless errors, about(folder)) per package name; both are remembered with the
+    package's content key, so an unchanged package is answered without opening any of its files."""
     fp = fingerprint()
     index = DigestIndex(packages_dir, cache_dir)
     path = cache_dir / "validate" / f"{folder_key(packages_dir)}.json" if cache_dir else None
@@ -58,6 +65,7 @@ def validate_folders(packages_dir: Path, names: list[str], cache_dir: Path | Non
     old_slices = cached.get("slices") if isinstance(cached.get("slices"), dict) else {}
 
     results: dict[str, list[str]] = {}
+    abouts: dict[str, Any] = {}
     keys: dict[str, str] = {}
     todo = []
     for name in names:
@@ -67,8 +75,10 @@ def validate_folders(packages_dir: Path, names: list[str], cache_dir: Path | Non
             results[name] = [f"package: scheme-error: {e}"]
             continue
         hit = old_packages.get(name)
-        if isinstance(hit, list) and len(hit) == 2 and hit[0] == keys[name] and isinstance(hit[1], list):
+        if isinstance(hit, list) and len(hit) == 3 and hit[0] == keys[name] and isinstance(hit[1], list) \
+                and (about is None or hit[2] is not None):
             results[name] = hit[1]
+            abouts[name] = hit[2]
         else:
             todo.append(name)
     new_slices: dict[str, list[str]] = {}
@@ -78,15 +88,19 @@ def validate_folders(packages_dir: Path, names: list[str], cache_dir: Path | Non
     for batch in (reports, catalogs):
         if batch:
             results.update(_validate(Path(packages_dir), batch, fp, old_slices, new_slices, jobs, results, keys))
+    if about is not None:
+        for name in todo:
+            abouts[name] = about(Path(packages_dir) / name)
     index.forget_missing(set(names))
     index.save()
     # a package changed on disk after hashing would carry a stale key: harmless, it is re-checked next time
     write_json(path, {"fingerprint": fp,
-                      "packages": {n: [keys[n], results[n]] for n in names if n in keys and n in results},
+                      "packages": {n: [keys[n], results[n], abouts.get(n)] for n in names
+                                   if n in keys and n in results},
                       "slices": {**{k: v for k, v in old_slices.items()
                                     if k.startswith("shape:") or (k.startswith("own:") and not catalogs)},
                                  **new_slices}})
-    return results
+    return {name: (results[name], abouts.get(name)) for name in names}
 
 
 def _is_catalog(folder: Path) -> bool:
@@ -224,7 +238,8 @@ def _validate(root: Path, names: list[str], fp: str, old: dict, new: dict, jobs:
                 results[owner] += errors
             elif unit.split("\x1f", 1)[0] in results:
                 results[unit.split("\x1f", 1)[0]] += errors
-    new.update(slice_errors)
+    # only a clean verdict is remembered: an error seen in a batch may belong to its neighbours
+    new.update({key: errors for key, errors in slice_errors.items() if not errors})
     return results
 
 
@@ -284,28 +299,50 @@ def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: d
     by_value: dict[str, list[tuple[int, list[str]]]] = {}
     for n, row in enumerate(rows, start=2):
         by_value.setdefault(row[0] if row else "", []).append((n, row))
-    key_rows: dict[tuple[str, ...], int] = {}  # distinct key cells of the rows that passed → first row
+    key_rows: dict[str, dict[tuple[str, ...], int]] = {}  # per report: distinct key cells of its passing rows
     schema_text = json.dumps(schema, ensure_ascii=False, sort_keys=True)
     for value, numbered in by_value.items():
         if own.same_rows(value, r, schema, numbered, schema_text):
+            mine = key_rows.setdefault(value, {})
             for n, row in numbered:
-                key_rows.setdefault(tuple(row[:len(KEYS)]), n)
+                mine.setdefault(tuple(row[:len(KEYS)]), n)
             continue
         group["sources"].append({"unit": f"{name}\x1f{r.get('name')}\x1f{value}", "path": None, "labels": labels,
                                  "ref": ref_source, "rows": numbered, "ref_value": value})
-    if key_rows:
-        key_schema = {k: v for k, v in schema.items() if k not in ("fields", "primaryKey", "foreignKeys")}
-        key_schema["fields"] = schema["fields"][:len(KEYS)]
-        key_fks = [fk for fk in schema.get("foreignKeys") or []
-                   if isinstance(fk, dict) and set(_as_list(fk.get("fields"))) <= set(KEYS)]
-        if key_fks:
-            key_schema["foreignKeys"] = key_fks
-        key_group = groups.setdefault(json.dumps(["keys", key_schema, ref_name, ref_schema], ensure_ascii=False), {
-            "resource": r.get("name"), "schema": key_schema, "ref_name": ref_name if key_fks else None,
-            "ref_schema": ref_schema, "sources": []})
-        key_group["sources"].append({"unit": f"{name}\x1f{r.get('name')}\x1fkeys", "path": None,
-                                     "labels": list(KEYS), "ref": ref_source if key_fks else None,
-                                     "rows": [(n, list(k)) for k, n in sorted(key_rows.items(), key=lambda x: x[1])]})
+    if not key_rows:
+        return
+    # The key columns of those rows, one unit per report (its rows and its own row of the referenced
+    # table, nothing else): frictionless' verdict on a unit depends on nothing outside it, so it is
+    # remembered by a digest of the unit's schema and rows, and a report whose keys were judged
+    # before is not judged again.
+    key_schema = {k: v for k, v in schema.items() if k not in ("fields", "primaryKey", "foreignKeys")}
+    key_schema["fields"] = schema["fields"][:len(KEYS)]
+    key_fks = [fk for fk in schema.get("foreignKeys") or []
+               if isinstance(fk, dict) and set(_as_list(fk.get("fields"))) <= set(KEYS)]
+    if key_fks:
+        key_schema["foreignKeys"] = key_fks
+    key_group = groups.setdefault(json.dumps(["keys", key_schema, ref_name, ref_schema], ensure_ascii=False), {
+        "resource": r.get("name"), "schema": key_schema, "ref_name": ref_name if key_fks else None,
+        "ref_schema": ref_schema, "sources": []})
+    head = hashlib.sha256(json.dumps([key_schema, ref_name if key_fks else None, ref_schema if key_fks else None],
+                                     ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    for value, mine in key_rows.items():
+        unit = f"{name}\x1f{r.get('name')}\x1fkeys\x1f{value}"
+        numbered = [(n, list(k)) for k, n in sorted(mine.items(), key=lambda x: x[1])]
+        h = head.copy()
+        for n, row in numbered:
+            h.update(f"\x1e{n}\x1f{chr(31).join(row)}".encode("utf-8"))
+        if key_fks and ref_source is not None:
+            for n, row in own.ref_rows(ref_source).get(value, []):
+                h.update(f"\x1d{n}\x1f{chr(31).join(row)}".encode("utf-8"))
+        cache_key = "keys:" + h.hexdigest()
+        if isinstance(old.get(cache_key), list):
+            results[name] += old[cache_key]
+            own.new[cache_key] = old[cache_key]
+            continue
+        slices[unit] = (name, cache_key)
+        key_group["sources"].append({"unit": unit, "path": None, "labels": list(KEYS),
+                                     "ref": ref_source if key_fks else None, "rows": numbered, "ref_value": value})
 
 
 KEYS = ("package", "department", "region", "fiscal_year")  # the catalog's report columns
@@ -337,6 +374,18 @@ class OwnRows:
         self.old, self.new = old, new
         self.descriptors: dict[str, dict | None] = {}
         self.looser: dict[str, bool] = {}
+        self.refs: dict[Path, dict[str, list]] = {}
+
+    def ref_rows(self, path: Path) -> dict[str, list[tuple[int, list[str]]]]:
+        """A referenced table's rows (with their CSV row numbers) by the value of its `package` column."""
+        if path not in self.refs:
+            header, rows, _ = _read_rows(path)
+            i = header.index("package") if header and "package" in header else 0
+            by_value: dict[str, list] = {}
+            for n, row in enumerate(rows, start=2):
+                by_value.setdefault(row[i] if len(row) > i else "", []).append((n, row))
+            self.refs[path] = by_value
+        return self.refs[path]
 
     def _resource(self, package: str, name: Any) -> dict | None:
         if package not in self.descriptors:

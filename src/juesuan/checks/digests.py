@@ -93,12 +93,20 @@ class DigestIndex:
         return sha
 
     def folder(self, name: str) -> dict[str, str]:
-        """file name → sha256 for every file in the package folder `name`."""
+        """file name → sha256 for every file in the package folder `name` (a stat each when unchanged)."""
         out = {}
-        with os.scandir(self.root / name) as entries:
+        entries_of = self.entries.get
+        with os.scandir(os.path.join(self.root, name)) as entries:
             for entry in entries:
                 if entry.is_file(follow_symlinks=False):
-                    out[entry.name] = self.digest(f"{name}/{entry.name}", entry.stat(follow_symlinks=False))
+                    rel = f"{name}/{entry.name}"
+                    st = entry.stat(follow_symlinks=False)
+                    known = entries_of(rel)
+                    if known and len(known) == 5 and known[0] == st.st_size and known[1] == st.st_mtime_ns \
+                            and known[2] == st.st_ctime_ns and known[3] == st.st_ino:
+                        out[entry.name] = known[4]
+                    else:
+                        out[entry.name] = self.digest(rel, st)
         return dict(sorted(out.items()))
 
     def forget_missing(self, names: set[str]) -> None:

@@ -82,7 +82,7 @@ def validate_packages(packages_dir: Path, echo: Callable[[str], None] | None = p
     A package whose files (by content) and whose judging code are unchanged since it was last
     validated gets its earlier result from the cache (build/cache/validate/); the others are
     checked by frictionless in batches (see batch.py)."""
-    from .batch import validate_folders
+    from .batch import check_folders
 
     packages_dir = Path(packages_dir)
     cache_dir = resolve_cache_dir(cache_dir)
@@ -90,27 +90,36 @@ def validate_packages(packages_dir: Path, echo: Callable[[str], None] | None = p
     folders = package_dirs(packages_dir)
     if echo and not folders:
         echo(f"no data packages in {packages_dir}/; run `juesuan package` first")
-    errors = validate_folders(packages_dir, [f.name for f in folders], cache_dir, jobs)
+    checked = check_folders(packages_dir, [f.name for f in folders], cache_dir, jobs, about=_about)
     for folder in folders:
-        pr = PackageResult(folder.name, errors.get(folder.name, []))
-        try:
-            descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-            pr.title = descriptor.get("title", "") if isinstance(descriptor, dict) else ""
-            is_catalog = isinstance(descriptor, dict) and bool((descriptor.get("juesuan") or {}).get("catalog"))
-        except (OSError, ValueError, AttributeError):
-            is_catalog = False
-        checks = folder / "checks.json"
-        if checks.is_file() and not is_catalog:
-            try:
-                pr.findings = json.loads(checks.read_text(encoding="utf-8"))
-            except ValueError:
-                pr.findings = []
+        errors, about = checked.get(folder.name, ([], None))
+        about = about if isinstance(about, dict) else _about(folder)
+        pr = PackageResult(folder.name, errors, about.get("findings") or [], about.get("title") or "")
         result.packages.append(pr)
         if echo:
             _show(pr, echo)
     if echo:
         echo(result.describe())
     return result
+
+
+def _about(folder: Path) -> dict[str, Any]:
+    """A package's title and the reports' own findings (checks.json; none for the catalog)."""
+    title, findings = "", []
+    try:
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        title = descriptor.get("title", "") if isinstance(descriptor, dict) else ""
+        is_catalog = isinstance(descriptor, dict) and bool((descriptor.get("juesuan") or {}).get("catalog"))
+    except (OSError, ValueError, AttributeError):
+        is_catalog = False
+    checks = folder / "checks.json"
+    if checks.is_file() and not is_catalog:
+        try:
+            loaded = json.loads(checks.read_text(encoding="utf-8"))
+            findings = loaded if isinstance(loaded, list) else []
+        except ValueError:
+            findings = []
+    return {"title": title if isinstance(title, str) else "", "findings": findings}
 
 
 def _show(pr: PackageResult, echo: Callable[[str], None]) -> None:
