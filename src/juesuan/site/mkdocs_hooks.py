@@ -17,7 +17,7 @@ from juesuan.site import generate, overview
 from juesuan.site.html import split_blocks, squeeze, unstash
 
 _build: generate.Build | None = None
-_blocks: dict[str, list[str]] = {}  # src_uri → the page's stashed HTML blocks, until on_post_page
+_stashed: set[str] = set()  # src_uri of the generated pages whose HTML blocks come back in on_post_page
 _entries: dict[str, list[dict]] = {}  # src_uri → the search entries made for the page in this build
 _seen = 0
 _doc_uris: list[str] = []
@@ -54,7 +54,7 @@ def _search_plugin(config):
 @event_priority(100)  # before Material's search plugin reads jieba_dict_user in its on_config
 def on_config(config):
     global _build, _seen
-    _blocks.clear()
+    _stashed.clear()
     _entries.clear()
     _seen = 0
     if generate.CURRENT is not None:
@@ -130,7 +130,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if _build is None:
         return markdown
     if page.file.src_uri in _build.pages:
-        markdown, _blocks[page.file.src_uri] = split_blocks(markdown)
+        # The blocks are read again from the page file in on_post_page: held for every page between
+        # MkDocs' two passes they took ~1 GB at 10,000 reports.
+        markdown, _ = split_blocks(markdown)
+        _stashed.add(page.file.src_uri)
     if "<!-- juesuan:" in markdown:
         _build.complete()
         for marker, make in MARKERS.items():
@@ -152,7 +155,10 @@ def on_page_context(context, page, config, nav):
 
 def on_post_page(output: str, page, config) -> str:
     """The generated HTML blocks go in after Markdown and search have seen only the page's skeleton."""
-    blocks = _blocks.pop(page.file.src_uri, None)
+    blocks = None
+    if page.file.src_uri in _stashed:
+        _stashed.discard(page.file.src_uri)
+        _, blocks = split_blocks(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
     # Squeezed before the blocks go back: they hold no blank lines, and the theme's part is a third of the bytes.
     output = squeeze(output)
     return unstash(output, blocks) if blocks else output
