@@ -98,3 +98,17 @@ def test_at_many_reports_listing_pages_split_by_region(split_site: Path):
         assert len(linked) == len(set(linked)) == len(pk.reports), kind
         assert "报告数" in index
     assert broken_links(split_site) == []
+
+
+def test_catalog_zip_holds_descriptor_csv_and_json(tmp_path):
+    """The site's one zip: every report's rows as CSV and as JSON, with the catalog's descriptor."""
+    import zipfile
+
+    from juesuan.site.generate import _zip
+
+    catalog = Path(__file__).parent.parent / "datapackages" / "catalog"
+    _zip(catalog, tmp_path / "catalog.zip")
+    names = set(zipfile.ZipFile(tmp_path / "catalog.zip").namelist())
+    assert "catalog/datapackage.json" in names
+    for f in catalog.glob("*.csv"):
+        assert f"catalog/{f.name}" in names and f"catalog/{f.stem}.json" in names, f.name

@@ -152,7 +152,7 @@ def test_download_links_work(main_site, watch):
     pkg = reports(main_site)[0]
     page.goto(main_site.url + pkg.page_dir + "/")
     links = page.eval_on_selector_all("a[download]", "els => els.map(e => e.href)")
-    assert any(h.endswith(".zip") for h in links) and any(h.endswith("figures.csv") for h in links)
+    assert any(h.endswith("figures.csv") for h in links) and not any(h.endswith(".zip") for h in links)
     for href in sorted(set(links)):
         r = ctx.request.get(href)
         assert r.status == 200, href

@@ -33,7 +33,7 @@ GENERATED_PAGES = {"departments.md": "部门一览", "compare.md": "比较", "do
 KNOWN_DOCS = [("index.md", "首页"), ("departments.md", "部门一览"), (regions.REGIONS_PAGE, "地区"), ("compare.md", "比较"),
               ("downloads.md", "下载"), ("methodology.md", "方法"), ("metrics.md", "指标"),
               ("performance.md", "性能"), ("about.md", "关于")]
-FORMAT = "5"  # bump when the work folder's layout changes
+FORMAT = "6"  # bump when the work folder's layout changes
 BIG_MEMBER = 64_000_000  # bytes: only the catalog tables at many thousands of reports
 
 LAST_TIMINGS: dict[str, float] = {}  # seconds of the last build's generation
@@ -195,13 +195,12 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
 
 
 def _zip(folder: Path, dest: Path, members: list[Path] | None = None, descriptor: bytes | None = None) -> None:
-    """The package as a zip: datapackage.json and the files it lists (the JSON twins stay in datapackages/).
+    """The package as a zip (the catalog: datapackage.json, every CSV and its JSON twin), or `members` only.
 
     `descriptor` replaces datapackage.json's bytes (the compact one published beside the zip).
     """
     if members is None:
-        members = [f for f in sorted(folder.iterdir()) if f.is_file() and not f.is_symlink() and
-                   not (f.suffix == ".json" and f.name != "datapackage.json" and f.with_suffix(".csv").is_file())]
+        members = [f for f in sorted(folder.iterdir()) if f.is_file() and not f.is_symlink()]
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
@@ -299,15 +298,13 @@ def _page_job(folder: str, work: str, site_url: str, override: bool) -> tuple[di
 def _data_files(pkg: Package, work: Path) -> dict[str, Path]:
     """Site path → source file of a package's downloads.
 
-    A report publishes its CSVs and its zip (datapackage.json and the CSVs); its JSON twins stay in
-    datapackages/ and the catalog. The site must fit GitHub Pages' 1 GB at 10,000 reports (~100 KB
-    a report), and the twins and descriptor were 80 of the 140 KB a report took.
+    A report publishes its CSVs; its descriptor and JSON twins stay in datapackages/, and the
+    catalog (zip) holds every report's rows as CSV and JSON. The site must fit GitHub Pages' 1 GB
+    at 10,000 reports: the twins, descriptor and zip were ~95 of the ~140 KB a report's data took.
     """
     d = report_page.data_dir(pkg)
     if pkg.slug != CATALOG:
-        out = {d + report_page.file_name(r.csv_path): r.csv_path for r in pkg.resources.values() if r.csv_path}
-        out[report_page.zip_path(pkg)] = work / report_page.zip_path(pkg)
-        return out
+        return {d + report_page.file_name(r.csv_path): r.csv_path for r in pkg.resources.values() if r.csv_path}
     out = {d + "datapackage.json": work / d / "datapackage.json"}
     for res in pkg.resources.values():
         if pkg.slug == CATALOG and report_page.zipped_only(res.csv_path or res.json_path):
@@ -413,7 +410,7 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
             b.changed_packages += 1
             b.changed_data.update(files)
             d = report_page.data_dir(pkg)
-            zips = {report_page.zip_path(pkg): (f, None)}
+            zips = {report_page.zip_path(pkg): (f, None)} if f.name == CATALOG else {}
             for res in pkg.resources.values() if f.name == CATALOG else []:
                 if res.csv_path is not None and report_page.zipped_only(res.csv_path):
                     zips[d + report_page.file_name(res.csv_path) + ".zip"] = (f, [res.csv_path])
@@ -453,13 +450,13 @@ class _Done:
 
 
 def _outputs_present(work: Path, entry: dict[str, Any], folder: Path) -> bool:
-    """The page and zips this package's entry made are still in the work folder."""
+    """The page (and for the catalog, the zips) this package's entry made are still in the work folder."""
     page = entry.get("page")
     s = entry.get("summary", {})
     slug = _path_slug(s.get("slug"), "package")
-    zips = [f"{slug}.zip"]
+    zips = []
     if folder.name == CATALOG:
-        zips += [f"{slug}/{report_page.file_name(folder / r[1])}.zip" for r in s.get("resources", [])
+        zips += [f"{slug}.zip"] + [f"{slug}/{report_page.file_name(folder / r[1])}.zip" for r in s.get("resources", [])
                  if r[1] and report_page.zipped_only(folder / r[1])]
     return (page is None or (work / "docs" / page).is_file()) and all((work / "data" / z).is_file() for z in zips)
 

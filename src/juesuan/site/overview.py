@@ -11,7 +11,7 @@ from typing import Any
 from . import charts, regions, safe
 from .html import num, raw, rel, table
 from .load import Package, Packages, number
-from .report_page import THREE_PUBLIC, data_dir, file_name, zip_path, zipped_only
+from .report_page import THREE_PUBLIC, data_dir, file_name, zipped_only
 
 INDEX_METRICS = [("本年支出合计", "expenditure_total"), ("一般公共预算财政拨款支出", "general_budget_expenditure"),
                  ("三公经费", "three_public_total")]
@@ -142,7 +142,7 @@ def region_subpage(kind: str, rp: str, reports: list[Package]) -> str:
     body = {"departments": lambda: departments_table(reports, here),
             "compare": lambda: compare_body(reports, here),
             "downloads": lambda: reports_downloads(reports, here)}[kind]()
-    return front + crumbs + f"\n# {title}：{safe.text(name)} {{#title}}\n\n" + body
+    return front + crumbs + f"\n# {title}：{safe.text(name)} {{#title data-search-exclude=\"1\"}}\n\n" + body
 
 
 def department_page(reports: list[Package], site_url: str = "") -> str:
@@ -151,7 +151,7 @@ def department_page(reports: list[Package], site_url: str = "") -> str:
     first = reports[-1]
     here = first.department_dir + "/"
     front = f"---\ntitle: {safe.yaml_string(safe.title(first.department))}\n---\n"
-    out = [front, regions.breadcrumbs(first, here, department=False), f"# {safe.text(first.department)} {{#title}}\n\n{safe.text(first.region)} · 共 {len(reports)} 个年度的决算报告\n"]
+    out = [front, regions.breadcrumbs(first, here, department=False), f"# {safe.text(first.department)} {{#title data-search-exclude=\"1\"}}\n\n{safe.text(first.region)} · 共 {len(reports)} 个年度的决算报告\n"]
     heads = ["年度"] + [f"{t}（万元）" for t, _ in TREND_METRICS]
     body = [[f'<a href="{rel(here, p.page_dir + "/")}">{safe.text(p.year or "未知")}年度 {safe.text(p.meta.get("kind") or "")}</a>']
             + [num(p.value_wan(m)) for _, m in TREND_METRICS] for p in reports]
@@ -248,8 +248,8 @@ def downloads_page(pk: Packages) -> str:
     out = ["---\ntitle: 下载\n---\n\n# 下载数据\n\n"
            "所有数据以 [Frictionless 数据包](https://datapackage.org/) 发布：每份报告一个数据包，外加汇总全部报告的目录包。"
            "CSV 为带 BOM 的 UTF-8（Excel 可直接打开），以 `= + - @` 开头的文字单元格前加了 `'`，JSON 保留原文。"
-           "每份报告在本站发布 CSV 和 zip（datapackage.json 与 CSV）；JSON 格式见目录包，"
-           "每份报告的完整数据包（含 JSON）在源代码仓库的 `datapackages/` 文件夹。"
+           "每份报告在本站发布它的 CSV；全部报告的 CSV、JSON 与 datapackage.json 在目录包（zip）中，"
+           "每份报告的完整数据包（datapackage.json、CSV 与 JSON）在源代码仓库的 `datapackages/` 文件夹。"
            "字段说明见[数据字典](data-dictionary.md)。许可：CC BY 4.0。\n"]
     if pk.catalog:
         rows = []
@@ -284,10 +284,9 @@ def reports_downloads(reports: list[Package], here: str) -> str:
         csvs = " ".join(f'<a href="{rel(here, d + file_name(r.csv_path))}" download>{safe.text(n)}</a>'
                         for n, r in p.resources.items() if r.csv_path)
         body.append([f'<a href="{rel(here, p.page_dir + "/")}">{safe.text(report_label(p))}</a>', safe.text(p.region),
-                     f'<a href="{rel(here, zip_path(p))}" download>zip</a>',
                      f'<span class="js-csv-list">{csvs}</span>'])
     return raw(filters(reports, "downloads") + '<div data-filter-scope="downloads">'
-               + table(["报告", "地区", "数据包", "CSV"], body, cls="js-sortable",
+               + table(["报告", "地区", "CSV"], body, cls="js-sortable",
                        row_attrs=[row_attrs(p) for p in reports]) + "</div>")
 
 

@@ -99,7 +99,7 @@ def region_page(r: Region, regions: dict[str, Region]) -> str:
     n = len(r.all_reports())
     out = [f"---\ntitle: {safe.yaml_string(safe.title(r.name))}\n---\n",
            raw('<nav class="js-crumbs" aria-label="位置">' + " › ".join(crumbs) + "</nav>"),
-           f"# {safe.text(r.name)} {{#title}}\n\n共 {n} 份决算报告。\n"]
+           f"# {safe.text(r.name)} {{#title data-search-exclude=\"1\"}}\n\n共 {n} 份决算报告。\n"]
     if r.children:
         rows = [[f'<a href="{rel(here, c.path + "/")}">{safe.text(c.name)}</a>' if c.path in regions else safe.text(c.name),
                  str(len(c.all_reports()))] for c in r.children.values()]

@@ -449,10 +449,10 @@ def downloads(pkg: Package, here: str, site_url: str) -> str:
     d = data_dir(pkg)
     items = [f'<a href="{safe.text(rel(here, d + file_name(res.csv_path)))}" download>{safe.text(name)}.csv</a>'
              f'（{num(res.n_rows, 0)} 行）' for name, res in pkg.resources.items() if res.csv_path and res.n_rows]
-    return (f'<p class="js-downloads"><a href="{safe.text(rel(here, zip_path(pkg)))}" download>整个数据包（zip）</a>：'
-            'datapackage.json 与全部 CSV（各表的说明在 datapackage.json 和<a href="' + safe.text(rel(here, "data-dictionary/"))
-            + '">数据字典</a>，JSON 格式见<a href="' + safe.text(rel(here, "downloads/")) + '#catalog">目录包</a>）。</p>'
-            + (f'<p class="js-dl">有内容的 CSV：{" · ".join(items)}</p>' if items else ""))
+    return (f'<p class="js-downloads">CSV（UTF-8，Excel 可直接打开）：{" · ".join(items) if items else "无"}</p>'
+            '<p class="js-dl">各表字段见<a href="' + safe.text(rel(here, "data-dictionary/")) + '">数据字典</a>；'
+            '全部报告的 CSV、JSON 与 datapackage.json 见<a href="' + safe.text(rel(here, "downloads/"))
+            + '#catalog">目录包</a>。</p>')
 
 
 def cite(pkg: Package, here: str, site_url: str) -> str:
