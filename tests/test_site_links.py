@@ -112,3 +112,47 @@ def test_catalog_zip_holds_descriptor_csv_and_json(tmp_path):
     assert "catalog/datapackage.json" in names
     for f in catalog.glob("*.csv"):
         assert f"catalog/{f.name}" in names and f"catalog/{f.stem}.json" in names, f.name
+
+
+def test_pages_made_beside_mkdocs_equal_pages_made_before_it(tmp_path, monkeypatch):
+    """With worker processes, MkDocs reads each report page's Markdown first and its HTML is added while
+    MkDocs writes; without them everything is written first. Both give the same site, byte for byte.
+
+    Nine packages (the pool starts at eight): the fixture's three, each copied twice under another name,
+    so the copies also claim pages already taken and get their own.
+    """
+    import filecmp
+    import shutil
+
+    from juesuan.site import generate, report_page
+    from juesuan.site.load import load_package
+
+    packages = tmp_path / "packages"
+    for src in sorted(p for p in FIXTURE.iterdir() if p.is_dir()):
+        for suffix in ("", "-copy-a", "-copy-b"):
+            shutil.copytree(src, packages / (src.name + suffix))
+    # The Markdown MkDocs reads first is the Markdown of the finished page.
+    for folder in sorted(packages.iterdir()):
+        pkg = load_package(folder)
+        with generate.stashing([]):
+            whole = report_page.report_page(pkg)
+        with generate.stashing([]):
+            assert report_page.report_page(pkg, skeleton=True) == whole, folder.name
+
+    assert generate._pool(9) is not None
+    beside = tmp_path / "beside"
+    build_site(packages, beside, echo=lambda s: None, cache_dir=tmp_path / "c1")
+    monkeypatch.setattr(generate, "_pool", lambda n: None)
+    before = tmp_path / "before"
+    build_site(packages, before, echo=lambda s: None, cache_dir=tmp_path / "c2")
+
+    def differences(cmp: filecmp.dircmp) -> list[str]:
+        out = [f"{cmp.left}/{n}" for n in cmp.diff_files + cmp.left_only + cmp.right_only + cmp.funny_files]
+        for sub in cmp.subdirs.values():
+            out += differences(sub)
+        return out
+
+    filecmp.clear_cache()
+    assert differences(filecmp.dircmp(beside, before)) == []
+    for copy in sorted(p.name for p in packages.iterdir() if "-copy-" in p.name):  # each copy has a page of its own
+        assert [p for p in beside.rglob(f"{copy}/*/index.html") if "data" not in p.parts], copy

@@ -64,7 +64,8 @@ class Build:
     changed_packages: int = 0
     region_tree: regions.Region | None = None
     dirty: bool = False  # MkDocs renders only the pages whose file changed since the last build
-    pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → its page job, still running
+    pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → the job writing its Markdown
+    html_pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → the job adding its HTML blocks
     jobs: dict[str, Any] = field(default_factory=dict)  # package folder name → job returning (summary, schemas)
     late_pages: set[str] = field(default_factory=set)  # pages across reports: written by `complete`
     late: tuple[dict, dict, Path] | None = None  # (manifest entries, schemas, manifest path) until `complete`
@@ -73,13 +74,22 @@ class Build:
     manifest: tuple[Path, str] | None = None  # written when every page is
 
     def wait_pages(self, uri: str | None = None) -> None:
-        """Wait for one generated page (or all), re-raising its error."""
+        """Wait for one generated page's Markdown (or for every page, whole), re-raising errors."""
         if uri is not None and uri in self.late_pages:
             self.complete()
         for u in [uri] if uri is not None else list(self.pending):
             fut = self.pending.pop(u, None)
             if fut is not None:
                 fut.result()
+        if uri is None:
+            for u in list(self.html_pending):
+                self.wait_html(u)
+
+    def wait_html(self, uri: str) -> None:
+        """Wait for one generated page's HTML blocks."""
+        fut = self.html_pending.pop(uri, None)
+        if fut is not None:
+            fut.result()
 
     def complete(self) -> None:
         """Collect the changed packages' summaries, then write the pages across reports and the search words.
@@ -236,9 +246,16 @@ def _load_labels() -> None:
 _SENT_SCHEMAS: set[str] | None = None  # in a worker process: schema digests already sent to the main process
 
 
+WORKER_NICENESS = 5  # MkDocs' single thread is the build's critical path: the workers use what it leaves
+
+
 def _worker_init() -> None:
     global _SENT_SCHEMAS
     _SENT_SCHEMAS = set()
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # not allowed here: same priority, only slower
+        pass
 
 
 def _summary(pkg: Package) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -276,6 +293,22 @@ def _light_package(folder: Path) -> Package:
 def count_rows(csv_path: Path) -> int:
     with csv_path.open(encoding="utf-8-sig", newline="") as fh:
         return max(0, sum(1 for _ in csv.reader(fh)) - 1)
+
+
+def _skeleton_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write the Markdown of one report's page without its HTML (what MkDocs reads first); returns its summary.
+
+    Cheap (the package's small resources only), so MkDocs need not wait for the pages' HTML:
+    `_page_job` writes that beside MkDocs, and the page goes together in on_post_page.
+    """
+    pkg = load_package(Path(folder), summary.ROWS_OF)
+    result = _summary(pkg)
+    if override:
+        pkg.descriptor.setdefault("juesuan", {})["department_slug"] = pkg.slug
+    with stashing([]):
+        page = report_page.report_page(pkg, site_url, skeleton=True)
+    write_if_changed(Path(work) / "docs" / (pkg.page_dir + "/index.md"), page)
+    return result
 
 
 def _page_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -419,13 +452,19 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
             b.zips.update(zips)
     reports.sort(key=lambda p: (p.region_path, p.department_slug, p.year or 0))
     b.packages.reports = reports
+    fresh = []
     for p in reports:
         uri = p.page_dir + "/index.md"
         b.pages[uri] = work / "docs" / uri
-        e = entries[p.path.name]
-        if e.get("fresh"):  # in the order MkDocs reads pages, so the first ones are ready first
-            b.pending[uri] = b.jobs[p.path.name] = run(_page_job, str(p.path), str(work), site_url,
-                                                       bool(e.get("override")))
+        if entries[p.path.name].get("fresh"):
+            fresh.append((uri, p))
+    # In the order MkDocs reads pages: first every page's Markdown (and summary), then their HTML,
+    # which MkDocs needs only when it writes each page, after it has read all of them.
+    for uri, p in fresh:
+        args = (str(p.path), str(work), site_url, bool(entries[p.path.name].get("override")))
+        b.pending[uri] = b.jobs[p.path.name] = run(_skeleton_job, *args)
+    for uri, p in fresh:
+        b.html_pending[uri] = run(_page_job, str(p.path), str(work), site_url, bool(entries[p.path.name].get("override")))
 
     _plan_aggregate_pages(b)
     b.assets["assets/javascripts/echarts.min.js"] = echarts_path(root)

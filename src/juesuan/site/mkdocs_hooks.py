@@ -14,10 +14,11 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from juesuan.site import generate, overview
-from juesuan.site.html import split_blocks, squeeze, unstash
+from juesuan.site.html import BLOCKS_MARK, split_blocks, squeeze, unstash
 
 _build: generate.Build | None = None
 _stashed: set[str] = set()  # src_uri of the generated pages whose HTML blocks come back in on_post_page
+_read: dict[str, str] = {}  # src_uri → the Markdown part of its file as MkDocs read it (the HTML job must keep it)
 _entries: dict[str, list[dict]] = {}  # src_uri → the search entries made for the page in this build
 _seen = 0
 _doc_uris: list[str] = []
@@ -27,6 +28,12 @@ SEARCH_ENTRIES = "search_entries.json"
 
 def _publish(b: generate.Build, site_dir: Path, dirty: bool) -> None:
     # zlib and file copies in their own process: as a thread they fought MkDocs for the GIL.
+    try:
+        import os
+
+        os.nice(generate.WORKER_NICENESS)
+    except OSError:
+        pass
     generate.make_zips(b.work, b.zips)
     generate.publish_data(site_dir, b.data, b.changed_data if dirty else None)
 
@@ -55,6 +62,7 @@ def _search_plugin(config):
 def on_config(config):
     global _build, _seen
     _stashed.clear()
+    _read.clear()
     _entries.clear()
     _seen = 0
     if generate.CURRENT is not None:
@@ -134,6 +142,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         # MkDocs' two passes they took ~1 GB at 10,000 reports.
         markdown, _ = split_blocks(markdown)
         _stashed.add(page.file.src_uri)
+        _read[page.file.src_uri] = Path(page.file.abs_src_path).read_text(encoding="utf-8").partition(BLOCKS_MARK)[0]
     if "<!-- juesuan:" in markdown:
         _build.complete()
         for marker, make in MARKERS.items():
@@ -158,7 +167,12 @@ def on_post_page(output: str, page, config) -> str:
     blocks = None
     if page.file.src_uri in _stashed:
         _stashed.discard(page.file.src_uri)
-        _, blocks = split_blocks(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+        if _build is not None:
+            _build.wait_html(page.file.src_uri)  # its worker may still be writing the page's HTML
+        text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        markdown, blocks = split_blocks(text)
+        if _build is not None and markdown != _read.pop(page.file.src_uri, markdown):
+            raise generate.SiteError(f"{page.file.src_uri}: the page changed while MkDocs built it; build again")
     # Squeezed before the blocks go back: they hold no blank lines, and the theme's part is a third of the bytes.
     output = squeeze(output)
     return unstash(output, blocks) if blocks else output

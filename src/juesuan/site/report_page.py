@@ -498,9 +498,13 @@ def header(pkg: Package, here: str) -> tuple[str, str]:
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     # The h1 stays Markdown (a page without one gets the theme's h1 from the nav title, "2023年度"),
     # and out of the search index: the page's one entry is the front matter's title and tags.
-    h1 = (f'# {safe.text(pkg.department)} {safe.text(pkg.year or "")}年度{safe.text(m.get("kind") or "决算")} '
-          '{#title data-search-exclude="1"}\n')
-    return h1, f'<dl class="js-meta">{dl}</dl>'
+    return title_heading(pkg), f'<dl class="js-meta">{dl}</dl>'
+
+
+def title_heading(pkg: Package) -> str:
+    """The page's h1 (Markdown, out of the search index: the page's entry has title and tags)."""
+    return (f'# {safe.text(pkg.department)} {safe.text(pkg.year or "")}年度{safe.text(pkg.meta.get("kind") or "决算")} '
+            '{#title data-search-exclude="1"}\n')
 
 
 def keywords(pkg: Package) -> list[str]:
@@ -553,14 +557,17 @@ SECTIONS = [("key-figures", "关键数字"), ("charts", "图表"), ("responsibil
             ("downloads", "下载与引用"), ("source", "原文出处")]
 
 
-def report_page(pkg: Package, site_url: str = "") -> str:
+def report_page(pkg: Package, site_url: str = "", skeleton: bool = False) -> str:
     """Markdown of a report page at `<region>/<dept>/<year>/index.md`: front matter, h1, and one HTML block.
 
     Everything below the h1 is HTML kept out of Markdown and of the search index (`raw`): the
     page's one search entry is its title and tags. The sections' h2 are in that HTML too, so
     the theme's table of contents stays empty (it is hidden) and a line of links leads to them.
+
+    `skeleton=True`: the same Markdown with an empty HTML block (what MkDocs reads and indexes),
+    from the package's metadata, figures and spending rows only (a summary will do).
     """
-    if pkg.partial:
+    if pkg.partial and not skeleton:
         raise ValueError(f"{pkg.slug}: a report page needs the whole package, not its summary")
     here = pkg.page_dir + "/"
     lines = Lines()
@@ -569,6 +576,8 @@ def report_page(pkg: Package, site_url: str = "") -> str:
     front = ("---\n" f"title: {title}\n"
              "hide:\n  - toc\n"
              "tags:\n" + "".join(f"  - {safe.yaml_string(t)}\n" for t in search_tags(pkg)) + "---\n")
+    if skeleton:
+        return "\n".join([front, regions.breadcrumbs(pkg, here), title_heading(pkg), raw("")])
     h1, facts = header(pkg, here)
     body: dict[str, str] = {"key-figures": cards(pkg, lines, cid), "charts": chart_section(pkg, here, lines, cid)}
     tp_rows = three_public_rows(pkg)
