@@ -505,17 +505,22 @@ PAGE_KEYS = "page_keys.json"  # in the work folder: page across reports → the 
 SPLIT_KINDS = ("departments", "compare", "downloads")  # pages split by region at many reports
 
 
+def _layout(b: Build) -> tuple[dict[str, list[Package]], regions.Region, dict[str, regions.Region]]:
+    """The reports by department folder, the region tree (kept in `b`) and the regions that get a page."""
+    by_dept: dict[str, list[Package]] = {}
+    for p in b.packages.reports:
+        by_dept.setdefault(p.department_dir, []).append(p)
+    b.region_tree = regions.tree(b.packages.reports)
+    region_pages = regions.page_paths(b.region_tree, set(by_dept) | {p.page_dir for p in b.packages.reports})
+    return by_dept, b.region_tree, region_pages
+
+
 def _plan_aggregate_pages(b: Build) -> None:
     """Paths of the pages across reports (departments, compare, downloads, dictionary, regions,
     departments' pages) and the nav: from the packages' metadata, before any summary is needed."""
     pk = b.packages
     docs = b.work / "docs"
-    by_dept: dict[str, list[Package]] = {}
-    for p in pk.reports:
-        by_dept.setdefault(p.department_dir, []).append(p)
-    root = regions.tree(pk.reports)
-    b.region_tree = root
-    region_pages = regions.page_paths(root, set(by_dept) | {p.page_dir for p in pk.reports})
+    by_dept, root, region_pages = _layout(b)
     uris = (list(ACROSS_REPORTS) + [d + "/index.md" for d in by_dept] + [path + "/index.md" for path in region_pages]
             + [f"{kind}/{rp}/index.md" for kind in SPLIT_KINDS for rp in overview.split_pages(pk)])
     b.in_nav.update(ACROSS_REPORTS)
@@ -553,12 +558,7 @@ def _write_aggregate_pages(b: Build, entries: dict[str, dict[str, Any]], old_key
             text = with_blocks(make(), blocks)
         write_if_changed(docs / uri, text)
 
-    by_dept: dict[str, list[Package]] = {}
-    for p in pk.reports:
-        by_dept.setdefault(p.department_dir, []).append(p)
-    root = regions.tree(pk.reports)
-    b.region_tree = root
-    region_pages = regions.page_paths(root, set(by_dept) | {p.page_dir for p in pk.reports})
+    by_dept, root, region_pages = _layout(b)
     emit("departments.md", lambda: overview.departments_index(pk))
     emit("compare.md", lambda: overview.compare_page(pk))
     emit("downloads.md", lambda: overview.downloads_page(pk))
