@@ -333,3 +333,63 @@ def test_catalog_ids_unique_and_complete():
 def test_printed_decimals():
     assert decimals("0.00") == 2 and decimals("1890.5") == 1 and decimals("380") == 0
     assert decimals(None, 86.0) == 0 and decimals(None, 92.28) == 2
+
+
+# -- the catalog's "same rows as its own package" test (checks/batch.py, OwnRows) ------------------
+
+def test_rows_digest_tells_apart_rows_that_join_alike():
+    from juesuan.checks.batch import rows_digest
+
+    assert rows_digest([["a\x1fb"]]) != rows_digest([["a", "b"]])
+    assert rows_digest([[]]) != rows_digest([[""]])
+    assert rows_digest([["a"], ["b"]]) != rows_digest([["a", "b"]])
+    assert rows_digest([["1", "x"]]) == rows_digest([["1", "x"]])
+
+
+def _spy_units(monkeypatch) -> list[str]:
+    import juesuan.checks.batch as batch
+
+    seen: list[str] = []
+    real = batch._run_task
+    monkeypatch.setattr(batch, "_run_task", lambda task: seen.extend(s["unit"] for s in task["sources"]) or real(task))
+    return seen
+
+
+def test_catalog_rows_are_compared_with_what_the_package_check_read(tmp_path, monkeypatch):
+    """The report packages' schemas and row digests come from their own check in the same run: the
+    catalog's check opens no report package again."""
+    import juesuan.checks.batch as batch
+    from juesuan.checks.validate import validate_packages
+    from juesuan.package import build_packages
+    from test_package_incremental import OTHER, SLUG_000, outcomes
+
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=None)
+    monkeypatch.setattr(batch.OwnRows, "_resource", lambda *a: pytest.fail("a report descriptor was read again"))
+    seen = _spy_units(monkeypatch)
+    assert validate_packages(out, echo=None, cache_dir=None).errors == 0
+    assert not {u for u in seen if u.startswith("catalog\x1ffigures\x1f") and u.count("\x1f") == 2}, seen
+    assert f"catalog\x1ffigures\x1fkeys\x1f{SLUG_000}" in seen and f"catalog\x1ffigures\x1fkeys\x1f{OTHER}" in seen
+
+
+@pytest.mark.parametrize("where", ["package", "catalog"])
+def test_a_valid_catalog_row_unlike_its_package_row_is_validated_in_full(tmp_path, monkeypatch, where):
+    """A changed value that is still valid: no error anywhere, but the report's catalog rows no longer
+    count as its package's rows, so frictionless reads them all again."""
+    from juesuan.checks.validate import validate_packages
+    from juesuan.package import build_packages
+    from test_package_incremental import OTHER, SLUG_000, outcomes
+
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=None)
+    path = out / (SLUG_000 if where == "package" else "catalog") / "figures.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if ",1911.53," in line)
+    assert where == "package" or lines[i].startswith(SLUG_000 + ",")
+    lines[i] = lines[i].replace(",1911.53,", ",1911.54,")
+    path.write_text("".join(lines), encoding="utf-8-sig")
+    seen = _spy_units(monkeypatch)
+    result = validate_packages(out, echo=None, cache_dir=None)
+    assert result.errors == 0, [p.errors for p in result.packages]
+    assert f"catalog\x1ffigures\x1f{SLUG_000}" in seen
+    assert f"catalog\x1ffigures\x1f{OTHER}" not in seen

@@ -52,9 +52,10 @@ def validate_folders(packages_dir: Path, names: list[str], cache_dir: Path | Non
 
 
 def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, jobs: int | None = None,
-                  about: Callable[[Path], Any] | None = None) -> dict[str, tuple[list[str], Any]]:
-    """(frictionless errors, about(folder)) per package name; both are remembered with the
-    package's content key, so an unchanged package is answered without opening any of its files."""
+                  about: Callable[[Path, dict | None], Any] | None = None) -> dict[str, tuple[list[str], Any]]:
+    """(frictionless errors, about(folder, descriptor)) per package name; both are remembered with the
+    package's content key, so an unchanged package is answered without opening any of its files.
+    `about` gets the package's parsed datapackage.json (None when it could not be read as one)."""
     fp = fingerprint()
     index = DigestIndex(packages_dir, cache_dir)
     path = cache_dir / "validate" / f"{folder_key(packages_dir)}.json" if cache_dir else None
@@ -82,15 +83,17 @@ def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, 
         else:
             todo.append(name)
     new_slices: dict[str, list[str]] = {}
-    # report packages first: the catalog's check relies on their results
-    catalogs = [name for name in todo if _is_catalog(Path(packages_dir) / name)]
-    reports = [name for name in todo if name not in catalogs]
-    for batch in (reports, catalogs):
+    # report packages first: the catalog's check relies on their results (and on what their
+    # check learnt: their schemas and row digests, see Facts), so a catalog met among them waits
+    facts = Facts(about)
+    for batch in (todo, facts.catalogs):
         if batch:
-            results.update(_validate(Path(packages_dir), batch, fp, old_slices, new_slices, jobs, results, keys))
+            results.update(_validate(Path(packages_dir), batch, fp, old_slices, new_slices, jobs, results, keys,
+                                     facts))
+            facts.defer_catalogs = False
     if about is not None:
         for name in todo:
-            abouts[name] = about(Path(packages_dir) / name)
+            abouts[name] = facts.abouts[name] if name in facts.abouts else about(Path(packages_dir) / name, None)
     index.forget_missing(set(names))
     index.save()
     # a package changed on disk after hashing would carry a stale key: harmless, it is re-checked next time
@@ -98,19 +101,35 @@ def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, 
                       "packages": {n: [keys[n], results[n], abouts.get(n)] for n in names
                                    if n in keys and n in results},
                       "slices": {**{k: v for k, v in old_slices.items()
-                                    if k.startswith("shape:") or (k.startswith("own:") and not catalogs)},
+                                    if k.startswith("shape:") or (k.startswith("own:") and not facts.catalogs)},
                                  **new_slices}})
     return {name: (results[name], abouts.get(name)) for name in names}
 
 
-def _is_catalog(folder: Path) -> bool:
-    """True for a folder whose descriptor says it is the catalog (validated after the reports)."""
-    try:
-        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        return bool(isinstance(descriptor, dict) and isinstance(descriptor.get("juesuan"), dict)
-                    and descriptor["juesuan"].get("catalog"))
-    except (OSError, ValueError):
-        return False
+def _is_catalog(descriptor: Any) -> bool:
+    """True for a descriptor that says it is the catalog (validated after the reports)."""
+    return bool(isinstance(descriptor, dict) and isinstance(descriptor.get("juesuan"), dict)
+                and descriptor["juesuan"].get("catalog"))
+
+
+class Facts:
+    """What the check of the report packages learns on the way, for the catalog's check after it
+    and for the caller: each package's `about` (from the descriptor already read), the data schema
+    of each of its plain resources, and a digest of each resource's rows (computed by the worker
+    that read them for frictionless), so OwnRows need not read any report package again."""
+
+    def __init__(self, about: Callable[[Path, dict | None], Any] | None):
+        self.about = about
+        self.abouts: dict[str, Any] = {}
+        self.defer_catalogs = True
+        self.catalogs: list[str] = []
+        self.schemas: dict[tuple[str, Any], dict] = {}  # (package, resource name) → data schema
+        self.digests: dict[tuple[str, Any], str] = {}  # (package, resource name) → rows_digest(rows)
+
+
+def rows_digest(rows: Any) -> str:
+    """sha256 of a table's rows (lists of cells), unambiguous whatever the cells hold."""
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 # -- descriptors -------------------------------------------------------------------------------
@@ -178,59 +197,81 @@ def _data_schema(schema: dict) -> dict:
 # -- planning ----------------------------------------------------------------------------------
 
 def _validate(root: Path, names: list[str], fp: str, old: dict, new: dict, jobs: int | None,
-              known: dict[str, list[str]] | None = None, keys: dict[str, str] | None = None) -> dict[str, list[str]]:
-    """frictionless errors of `names`; `known` holds results (and `keys` content keys) of other packages."""
+              known: dict[str, list[str]] | None = None, keys: dict[str, str] | None = None,
+              facts: Facts | None = None) -> dict[str, list[str]]:
+    """frictionless errors of `names`; `known` holds results (and `keys` content keys) of other packages;
+    `facts` collects what the check learns (and, while `facts.defer_catalogs`, the catalogs it left out)."""
+    facts = facts or Facts(None)
     results: dict[str, list[str]] = {name: [] for name in names}
-    own = OwnRows(root, known or {}, keys or {}, old, new)
+    own = OwnRows(root, known or {}, keys or {}, old, new, facts)
     memo: dict[str, list[str]] = {}
-    groups: dict[str, dict] = {}  # task key → {"schema", "ref", "sources": [...]}
+    shapes: dict[str, tuple[bool, dict | None, str]] = {}  # resource descriptor text → (_plain, data schema, its text)
+    groups: dict[Any, dict] = {}  # task key → {"schema", "ref", "sources": [...]}
     slices: dict[str, tuple[str, str]] = {}  # unit id → (owner package, slice cache key)
     plain_fallback = []
-    for name in names:
-        try:
-            descriptor = json.loads((root / name / "datapackage.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            results[name].append(f"datapackage.json: {type(e).__name__}: {e}")
-            continue
-        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-        if not isinstance(resources, list) or not resources or not all(isinstance(r, dict) for r in resources):
-            results[name] = _plain_errors(root / name)
-            continue
-        if not all(_plain(r) for r in resources):
-            plain_fallback.append(name)
-            continue
-        shell = _canonical({**descriptor, "resources": [{"name": "r", "path": "r.csv"}]}, "package")
-        results[name] += [f"package: {e}" for e in _shape_errors("package", shell, memo, old, new)]
-        by_name: dict[str, dict] = {}
-        for r in resources:
-            rname = r.get("name")
-            if rname in by_name:
-                results[name].append(f"package: package-error: resource name {rname!r} is used twice")
-            by_name[rname] = r
-        for r in resources:
-            raw = "raw:" + json.dumps(r, ensure_ascii=False)
-            errors = memo.get(raw)
-            if errors is None:
-                errors = memo[raw] = _shape_errors("resource", _canonical(r), memo, old, new)
-            results[name] += [f"{r.get('name')}: {e}" for e in errors]
-            if errors:
+    batches = _Batches(groups, jobs)
+    try:
+        for name in names:
+            try:
+                descriptor = json.loads((root / name / "datapackage.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError) as e:
+                if facts.about is not None:
+                    facts.abouts[name] = facts.about(root / name, None)
+                results[name].append(f"datapackage.json: {type(e).__name__}: {e}")
                 continue
-            _plan(root, name, r, by_name, groups, slices, fp, old, results, own)
-    for name in plain_fallback:
-        results[name] = _plain_errors(root / name)
-
-    tasks = _split(list(groups.values()))
-    rows = sum(t["rows"] for t in tasks)
-    workers = min(jobs or os.cpu_count() or 1, os.cpu_count() or 1)
-    if rows >= PARALLEL_FROM and workers > 1 and len(tasks) > 1:
-        import frictionless  # noqa: F401  (imported once, before the workers fork)
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            answers = list(pool.map(_run_task, sorted(tasks, key=lambda t: -t["rows"])))
-    else:
-        answers = [_run_task(t) for t in tasks]
+            if facts.about is not None:
+                facts.abouts[name] = facts.about(root / name, descriptor)
+            if facts.defer_catalogs and _is_catalog(descriptor):
+                facts.catalogs.append(name)
+                del results[name]
+                continue
+            resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+            if not isinstance(resources, list) or not resources or not all(isinstance(r, dict) for r in resources):
+                results[name] = _plain_errors(root / name)
+                continue
+            shape = {}  # id(resource) → its entry in shapes (a resource's descriptor is dumped once)
+            for r in resources:
+                raw = json.dumps(r, ensure_ascii=False)
+                if raw not in shapes:
+                    if _plain(r):
+                        schema = _data_schema(r["schema"])
+                        shapes[raw] = (True, schema, json.dumps(schema, ensure_ascii=False))
+                    else:
+                        shapes[raw] = (False, None, raw)
+                shape[id(r)] = (raw, shapes[raw])
+            if not all(shape[id(r)][1][0] for r in resources):
+                plain_fallback.append(name)
+                continue
+            shell = _canonical({**descriptor, "resources": [{"name": "r", "path": "r.csv"}]}, "package")
+            results[name] += [f"package: {e}" for e in _shape_errors("package", shell, memo, old, new)]
+            by_name: dict[str, dict] = {}
+            for r in resources:
+                rname = r.get("name")
+                if rname in by_name:
+                    results[name].append(f"package: package-error: resource name {rname!r} is used twice")
+                by_name[rname] = r
+            for r in resources:
+                raw = "raw:" + shape[id(r)][0]
+                errors = memo.get(raw)
+                if errors is None:
+                    errors = memo[raw] = _shape_errors("resource", _canonical(r), memo, old, new)
+                results[name] += [f"{r.get('name')}: {e}" for e in errors]
+                if errors:
+                    continue
+                _plan(root, name, r, by_name, groups, slices, fp, old, results, own,
+                      lambda resource: shape[id(resource)][1][1:])
+            batches.advance()
+        for name in plain_fallback:
+            results[name] = _plain_errors(root / name)
+    except BaseException:
+        batches.close()
+        raise
+    answers = batches.answers()
     slice_errors: dict[str, list[str]] = {key: [] for _, key in slices.values()}
-    for answer in answers:
+    for answer, digests in answers:
+        for unit, digest in digests.items():
+            package, resource = unit.split("\x1f", 1)
+            facts.digests[package, resource] = digest
         for unit, errors in answer.items():
             if unit in slices:
                 owner, key = slices[unit]
@@ -267,9 +308,14 @@ def _read_rows(path: Path) -> tuple[list[str] | None, list[list[str]], str | Non
 
 
 def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: dict, fp: str, old: dict,
-          results: dict, own: "OwnRows") -> None:
-    """Add one resource's rows (for the catalog: its key columns and rows not vouched for by OwnRows) to a batch."""
-    schema = _data_schema(r["schema"])
+          results: dict, own: "OwnRows", shape_of: Callable[[dict], tuple[dict, str]] | None = None) -> None:
+    """Add one resource's rows (for the catalog: its key columns and rows not vouched for by OwnRows) to a batch.
+    `shape_of(resource)` gives its data schema and that schema's JSON text (remembered per descriptor)."""
+    if shape_of is None:
+        def shape_of(resource: dict) -> tuple[dict, str]:
+            data = _data_schema(resource["schema"])
+            return data, json.dumps(data, ensure_ascii=False)
+    schema, schema_json = shape_of(r)
     labels = [f["name"] for f in schema["fields"]]
     refs = []
     for fk in schema.get("foreignKeys") or []:
@@ -278,10 +324,11 @@ def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: d
             refs.append(target)
     ref_name = refs[0] if len(refs) == 1 else None
     ref = by_name.get(ref_name) if ref_name else None
-    ref_schema = _data_schema(ref["schema"]) if ref else None
-    group_key = json.dumps([schema, ref_name, ref_schema], ensure_ascii=False)
-    group = groups.setdefault(group_key, {"resource": r.get("name"), "schema": schema, "ref_name": ref_name,
-                                          "ref_schema": ref_schema, "sources": []})
+    ref_schema, ref_json = shape_of(ref) if ref else (None, None)
+    group = groups.setdefault((schema_json, ref_name, ref_json), {
+        "resource": r.get("name"), "schema": schema, "ref_name": ref_name, "ref_schema": ref_schema, "sources": []})
+    if isinstance(r.get("name"), str):
+        own.facts.schemas[name, r["name"]] = schema
     ref_source = (root / name / ref["path"]) if ref else None
     pk = _as_list(schema.get("primaryKey") or [])
     sliced = labels[:len(KEYS)] == list(KEYS) and pk[:1] == ["package"] and len(pk) > 1
@@ -367,13 +414,15 @@ class OwnRows:
     means the rows are validated by frictionless as before.
     """
 
-    def __init__(self, root: Path, known: dict[str, list[str]], keys: dict[str, str], old: dict, new: dict):
+    def __init__(self, root: Path, known: dict[str, list[str]], keys: dict[str, str], old: dict, new: dict,
+                 facts: Facts | None = None):
         self.root = root
+        self.facts = facts or Facts(None)
         self.known = known
         self.keys = keys  # content key per package: a comparison made before is remembered by it
         self.old, self.new = old, new
         self.descriptors: dict[str, dict | None] = {}
-        self.looser: dict[str, bool] = {}
+        self.looser: dict[tuple[int, int], tuple[dict, dict, bool]] = {}  # values keep the ids' objects alive
         self.refs: dict[Path, dict[str, list]] = {}
 
     def ref_rows(self, path: Path) -> dict[str, list[tuple[int, list[str]]]]:
@@ -405,8 +454,7 @@ class OwnRows:
         key = None
         if package in self.keys:
             h = hashlib.sha256(f"{self.keys[package]}\n{package}\n{r.get('name')}\n{schema_text}".encode("utf-8"))
-            for _, row in numbered:
-                h.update(("\x1e" + "\x1f".join(row)).encode("utf-8"))
+            h.update(rows_digest([row for _, row in numbered]).encode("utf-8"))  # unambiguous, whatever the cells hold
             key = "own:" + h.hexdigest()
             if self.old.get(key) is True:
                 self.new[key] = True
@@ -418,20 +466,27 @@ class OwnRows:
         return False
 
     def _compare(self, package: str, r: dict, schema: dict, numbered: list[tuple[int, list[str]]]) -> bool:
+        k = len(KEYS)
+        # the package was checked in this run: its schema and a digest of the rows frictionless
+        # saw (read by the worker, header equal to the schema's field names) are known
+        found = (package, r.get("name"))
+        if found in self.facts.digests and found in self.facts.schemas:
+            return self._is_looser(schema, self.facts.schemas[found]) and \
+                rows_digest([row[k:] for _, row in numbered]) == self.facts.digests[found]
         own = self._resource(package, r.get("name"))
         if own is None or not self._is_looser(schema, _data_schema(own["schema"])):
             return False
         header, rows, error = _read_rows(self.root / package / own["path"])
         if error or header != [f["name"] for f in own["schema"]["fields"]] or len(rows) != len(numbered):
             return False
-        k = len(KEYS)
         return all(row[k:] == mine for (_, row), mine in zip(numbered, rows))
 
     def _is_looser(self, catalog: dict, own: dict) -> bool:
-        text = json.dumps([catalog, own], ensure_ascii=False, sort_keys=True)
-        if text not in self.looser:
-            self.looser[text] = _looser(catalog, own)
-        return self.looser[text]
+        # the schemas are held (facts, groups) while this runs, so their ids name them
+        memo_key = (id(catalog), id(own))
+        if memo_key not in self.looser:
+            self.looser[memo_key] = (catalog, own, _looser(catalog, own))
+        return self.looser[memo_key][2]
 
 
 def _looser(catalog: dict, own: dict) -> bool:
@@ -464,23 +519,80 @@ def _looser(catalog: dict, own: dict) -> bool:
     return True
 
 
-def _split(groups: list[dict]) -> list[dict]:
-    """Tasks of about ROWS_PER_TASK rows; sources of one group never mix schemas."""
-    tasks = []
-    for g in groups:
-        if not g["sources"]:
-            continue
-        current: list = []
-        size = 0
-        for source in g["sources"]:
-            n = len(source["rows"]) if source["rows"] is not None else _estimate(source["path"])
-            if current and size + n > ROWS_PER_TASK:
-                tasks.append({**g, "sources": current, "rows": size})
-                current, size = [], 0
-            current.append(source)
-            size += n
-        tasks.append({**g, "sources": current, "rows": size})
-    return tasks
+class _Batches:
+    """The groups' sources cut into tasks of about ROWS_PER_TASK rows (sources of one group never mix
+    schemas), cut as the planning goes: once PARALLEL_FROM rows are cut, worker processes start on
+    them while the remaining packages are planned. The tasks, and the order their answers are
+    merged in, are those of cutting every group at the end (see answers)."""
+
+    def __init__(self, groups: dict, jobs: int | None):
+        self.groups = groups
+        self.workers = min(jobs or os.cpu_count() or 1, os.cpu_count() or 1)
+        self.cut: dict[int, list] = {}  # id(group) → [group index, sources cut so far, open task start, its rows, tasks]
+        self.tasks: list[tuple[tuple[int, int], dict]] = []  # ((group index, task index), task)
+        self.rows = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[int, Any] = {}  # id(task) → future
+
+    def _advance(self, final: bool) -> None:
+        for g in self.groups.values():
+            state = self.cut.get(id(g))
+            if state is None:
+                state = self.cut[id(g)] = [len(self.cut), 0, 0, 0, 0, g]
+            index, done, start, size, count, _ = state
+            sources = g["sources"]
+            for i in range(done, len(sources)):
+                source = sources[i]
+                n = len(source["rows"]) if source["rows"] is not None else _estimate(source["path"])
+                if i > start and size + n > ROWS_PER_TASK:
+                    self._emit(index, count, g, sources[start:i], size)
+                    start, size, count = i, 0, count + 1
+                size += n
+            if final and len(sources) > start:
+                self._emit(index, count, g, sources[start:], size)
+                start, size, count = len(sources), 0, count + 1
+            state[1:5] = [len(sources), start, size, count]
+
+    def _emit(self, index: int, count: int, g: dict, sources: list, size: int) -> None:
+        task = {**g, "sources": sources, "rows": size}
+        self.tasks.append(((index, count), task))
+        self.rows += size
+        if self.pool is None and self.rows >= PARALLEL_FROM and self.workers > 1:
+            import frictionless  # noqa: F401  (imported once, before the workers fork)
+
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("fork"))
+            for _, earlier in self.tasks:
+                self.futures[id(earlier)] = self.pool.submit(_run_task, earlier)
+        elif self.pool is not None:
+            self.futures[id(task)] = self.pool.submit(_run_task, task)
+
+    def advance(self) -> None:
+        """Cut the tasks that are complete (a group's open task is complete once the next source would overflow it)."""
+        self._advance(final=False)
+
+    def answers(self) -> list[tuple[dict[str, list[str]], dict[str, str]]]:
+        """Every task's answer: in the groups' order, or largest task first when run by workers."""
+        self._advance(final=True)
+        tasks = [task for _, task in sorted(self.tasks, key=lambda t: t[0])]
+        if self.pool is None and self.rows >= PARALLEL_FROM and self.workers > 1 and len(tasks) > 1:
+            import frictionless  # noqa: F401
+
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("fork"))
+        if self.pool is None:
+            return [_run_task(t) for t in tasks]
+        try:
+            ordered = sorted(tasks, key=lambda t: -t["rows"])
+            for task in ordered:  # the ones not started yet, largest first
+                if id(task) not in self.futures:
+                    self.futures[id(task)] = self.pool.submit(_run_task, task)
+            return [self.futures[id(task)].result() for task in ordered]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
 
 def _estimate(path: Path) -> int:
@@ -533,11 +645,13 @@ def _csv_resource(name: str, rows: list[list[str]], schema: Any) -> Any:
                     dialect=Dialect(controls=[formats.CsvControl(delimiter=",")]), schema=schema)
 
 
-def _run_task(task: dict) -> dict[str, list[str]]:
-    """Validate one batch with frictionless; errors per unit (package, or catalog report group)."""
+def _run_task(task: dict) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Validate one batch with frictionless: errors per unit (package, or catalog report group), and
+    the rows_digest of each CSV read here whose header matched (what OwnRows compares the catalog with)."""
     from frictionless import Package
 
     out: dict[str, list[str]] = {}
+    digests: dict[str, str] = {}
     resource = task["resource"]
     labels = [f["name"] for f in task["schema"]["fields"]]
     data = [[UNIT, ROW] + labels]
@@ -558,6 +672,7 @@ def _run_task(task: dict) -> dict[str, list[str]]:
                     f"{resource}: label-error: the CSV header {header} does not match the schema's fields {labels}")
                 continue
             numbered = list(enumerate(rows, start=2))
+            digests[unit] = rows_digest(rows)
         else:
             numbered = source["rows"]
         data.extend([unit, str(n)] + row for n, row in numbered)
@@ -576,7 +691,7 @@ def _run_task(task: dict) -> dict[str, list[str]]:
                     else enumerate(ref_rows, start=2)
                 ref_data.extend([unit, str(n)] + row for n, row in numbered_refs)
     if len(data) == 1:
-        return out
+        return out, digests
     pk = task["schema"].get("primaryKey")
     main = _csv_resource("main", data, _schema(task["schema"], _as_list(pk) if pk else None))
     if ref_data is not None:
@@ -589,7 +704,7 @@ def _run_task(task: dict) -> dict[str, list[str]]:
     except Exception as e:  # pragma: no cover - frictionless failing outright
         for unit in units:
             out.setdefault(unit, []).append(f"{resource}: {type(e).__name__}: {e}")
-        return out
+        return out, digests
     for t in report.tasks:
         for error in t.errors:
             cells = getattr(error, "cells", None)
@@ -605,4 +720,4 @@ def _run_task(task: dict) -> dict[str, list[str]]:
     for error in report.errors:
         for unit in units:
             out.setdefault(unit, []).append(f"{resource}: {error.type}: {error.message}")
-    return out
+    return out, digests

@@ -103,11 +103,13 @@ def validate_packages(packages_dir: Path, echo: Callable[[str], None] | None = p
     return result
 
 
-def _about(folder: Path) -> dict[str, Any]:
-    """A package's title and the reports' own findings (checks.json; none for the catalog)."""
+def _about(folder: Path, descriptor: Any = None) -> dict[str, Any]:
+    """A package's title and the reports' own findings (checks.json; none for the catalog).
+    `descriptor`: its datapackage.json when already read (else read here)."""
     title, findings = "", []
     try:
-        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        if descriptor is None:
+            descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
         title = descriptor.get("title", "") if isinstance(descriptor, dict) else ""
         is_catalog = isinstance(descriptor, dict) and bool((descriptor.get("juesuan") or {}).get("catalog"))
     except (OSError, ValueError, AttributeError):
