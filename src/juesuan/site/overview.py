@@ -6,7 +6,7 @@ import csv
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import charts, regions, safe
 from .html import num, raw, rel, table
@@ -104,14 +104,18 @@ def _region_index(groups: dict[str, list[Package]], here: str, prefix: str, intr
     return intro + raw(table(["地区", "报告数", "部门数"], rows, cls="js-sortable"))
 
 
-def departments_index(pk: Packages) -> str:
+def _listing(pk: Packages, kind: str, head: str, split_intro: str, body: Callable[[list[Package], str], str]) -> str:
+    """A page over all reports at `kind`/: the reports themselves, or above SPLIT_OVER an index of regions."""
     groups = split_pages(pk)
-    head = "---\ntitle: 部门一览\n---\n\n# 部门一览\n\n"
     if groups:
-        return head + _region_index(groups, "departments/", "departments/",
-                                    f"共 {len(pk.reports)} 份报告，按发布地区分页（每页一个地区的全部报告，可排序、可按年度筛选）。"
-                                    "全部报告的关键数字也可下载为一个表格：见[下载](downloads.md)页的 reports.csv。\n\n")
-    return head + departments_table(pk.reports, "departments/")
+        return head + _region_index(groups, f"{kind}/", f"{kind}/", split_intro)
+    return head + body(pk.reports, f"{kind}/")
+
+
+def departments_index(pk: Packages) -> str:
+    return _listing(pk, "departments", "---\ntitle: 部门一览\n---\n\n# 部门一览\n\n",
+                    f"共 {len(pk.reports)} 份报告，按发布地区分页（每页一个地区的全部报告，可排序、可按年度筛选）。"
+                    "全部报告的关键数字也可下载为一个表格：见[下载](downloads.md)页的 reports.csv。\n\n", departments_table)
 
 
 def departments_table(reports: list[Package], here: str) -> str:
@@ -169,13 +173,9 @@ def department_page(reports: list[Package], site_url: str = "") -> str:
 
 
 def compare_page(pk: Packages) -> str:
-    groups = split_pages(pk)
-    head = "---\ntitle: 比较\n---\n\n# 比较各部门\n\n"
-    if groups:
-        return head + _region_index(groups, "compare/", "compare/",
-                                    f"共 {len(pk.reports)} 份报告。按发布地区分页比较三公经费、机关运行经费、"
-                                    "基本支出与项目支出和按类支出（一页放下全部报告，手机无法打开）。\n\n")
-    return head + compare_body(pk.reports, "compare/")
+    return _listing(pk, "compare", "---\ntitle: 比较\n---\n\n# 比较各部门\n\n",
+                    f"共 {len(pk.reports)} 份报告。按发布地区分页比较三公经费、机关运行经费、"
+                    "基本支出与项目支出和按类支出（一页放下全部报告，手机无法打开）。\n\n", compare_body)
 
 
 def compare_body(reports: list[Package], here: str) -> str:
