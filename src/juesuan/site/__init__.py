@@ -116,7 +116,6 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
         raise SiteError(f"no data packages at {packages_dir}/: run `juesuan package` (or `juesuan build`) first")
     from . import generate
 
-    generate.LAST_TIMINGS.clear()
     t0 = time.perf_counter()
     site_dir = Path(site_dir).resolve()
     url = site_url if site_url is not None else os.environ.get("SITE_URL") or None

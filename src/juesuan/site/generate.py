@@ -36,7 +36,6 @@ KNOWN_DOCS = [("index.md", "首页"), ("departments.md", "部门一览"), (regio
 FORMAT = "6"  # bump when the work folder's layout changes
 BIG_MEMBER = 64_000_000  # bytes: only the catalog tables at many thousands of reports
 
-LAST_TIMINGS: dict[str, float] = {}  # seconds of the last build's generation
 CURRENT: "Build | None" = None  # the build prepared by build_site for the MkDocs hook
 
 
@@ -302,7 +301,7 @@ def _skeleton_job(folder: str, work: str, site_url: str, override: bool) -> tupl
     `_page_job` writes that beside MkDocs, and the page goes together in on_post_page.
     """
     pkg = load_package(Path(folder), summary.ROWS_OF)
-    result = _summary(pkg)
+    result = _summary(pkg)  # of the package as published, before any override of its page path
     if override:
         pkg.descriptor.setdefault("juesuan", {})["department_slug"] = pkg.slug
     with stashing([]):
@@ -311,21 +310,16 @@ def _skeleton_job(folder: str, work: str, site_url: str, override: bool) -> tupl
     return result
 
 
-def _page_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Write one report's page (Markdown and its HTML blocks); returns the package's summary.
-
-    Runs in a worker while MkDocs renders earlier pages.
-    """
+def _page_job(folder: str, work: str, site_url: str, override: bool) -> None:
+    """Write one report's whole page (its Markdown and HTML blocks); runs in a worker beside MkDocs."""
     _load_labels()
     pkg = load_package(Path(folder))
-    result = _summary(pkg)
     if override:
         pkg.descriptor.setdefault("juesuan", {})["department_slug"] = pkg.slug
     blocks: list[str] = []
     with stashing(blocks):
         page = report_page.report_page(pkg, site_url)
     write_if_changed(Path(work) / "docs" / (pkg.page_dir + "/index.md"), with_blocks(page, blocks))
-    return result
 
 
 def _data_files(pkg: Package, work: Path) -> dict[str, Path]:
@@ -340,7 +334,7 @@ def _data_files(pkg: Package, work: Path) -> dict[str, Path]:
         return {d + report_page.file_name(r.csv_path): r.csv_path for r in pkg.resources.values() if r.csv_path}
     out = {d + "datapackage.json": work / d / "datapackage.json"}
     for res in pkg.resources.values():
-        if pkg.slug == CATALOG and report_page.zipped_only(res.csv_path or res.json_path):
+        if report_page.zipped_only(res.csv_path or res.json_path):
             if res.csv_path is not None:
                 name = report_page.file_name(res.csv_path) + ".zip"
                 out[d + name] = work / d / name
@@ -367,9 +361,6 @@ def _pool(n: int):
 
 def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | None = None) -> Build:
     """Generate what changed since the last build into `work`, and the pages across all reports."""
-    import time
-
-    t0 = time.perf_counter()
     packages_dir = Path(packages_dir)
     if not packages_dir.is_dir():
         raise SiteError(f"no data packages at {packages_dir}/: run `juesuan package` (or `juesuan build`) first")
@@ -460,11 +451,11 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
             fresh.append((uri, p))
     # In the order MkDocs reads pages: first every page's Markdown (and summary), then their HTML,
     # which MkDocs needs only when it writes each page, after it has read all of them.
+    args = {uri: (str(p.path), str(work), site_url, bool(entries[p.path.name].get("override"))) for uri, p in fresh}
     for uri, p in fresh:
-        args = (str(p.path), str(work), site_url, bool(entries[p.path.name].get("override")))
-        b.pending[uri] = b.jobs[p.path.name] = run(_skeleton_job, *args)
-    for uri, p in fresh:
-        b.html_pending[uri] = run(_page_job, str(p.path), str(work), site_url, bool(entries[p.path.name].get("override")))
+        b.pending[uri] = b.jobs[p.path.name] = run(_skeleton_job, *args[uri])
+    for uri, _ in fresh:
+        b.html_pending[uri] = run(_page_job, *args[uri])
 
     _plan_aggregate_pages(b)
     b.assets["assets/javascripts/echarts.min.js"] = echarts_path(root)
@@ -474,7 +465,6 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
     b.late = (entries, schemas, manifest_path)
     if b.pool is None:
         b.complete()
-    LAST_TIMINGS["generate"] = time.perf_counter() - t0
     return b
 
 
@@ -633,10 +623,6 @@ def publish_data(site_dir: Path, files: dict[str, Path], only: set[str] | None =
     return n
 
 
-def cleanup(b: Build) -> None:
-    """Nothing to remove: the work folder is the cache of the next build."""
-
-
 def packages_dir_for(config: Any) -> Path:
     root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
     v = (config.extra or {}).get("juesuan_packages_dir") or os.environ.get("JUESUAN_PACKAGES") or "datapackages"
@@ -644,4 +630,4 @@ def packages_dir_for(config: Any) -> Path:
     return p if p.is_absolute() else root / p
 
 
-__all__ = ["Build", "SiteError", "prepare", "nav", "cleanup", "packages_dir_for", "publish_data", "_path_slug"]
+__all__ = ["Build", "SiteError", "prepare", "nav", "packages_dir_for", "publish_data", "_path_slug"]
