@@ -17,8 +17,9 @@ from juesuan.site import generate, overview
 from juesuan.site.html import BLOCKS_MARK, split_blocks, squeeze, unstash
 
 _build: generate.Build | None = None
-_stashed: set[str] = set()  # src_uri of the generated pages whose HTML blocks come back in on_post_page
-_read: dict[str, str] = {}  # src_uri → the Markdown part of its file as MkDocs read it (the HTML job must keep it)
+# src_uri of a generated page → the Markdown part of its file as MkDocs read it; its HTML blocks come
+# back in on_post_page, from the file then (the HTML job must have kept that Markdown)
+_read: dict[str, str] = {}
 _entries: dict[str, list[dict]] = {}  # src_uri → the search entries made for the page in this build
 _seen = 0
 _doc_uris: list[str] = []
@@ -61,7 +62,6 @@ def _search_plugin(config):
 @event_priority(100)  # before Material's search plugin reads jieba_dict_user in its on_config
 def on_config(config):
     global _build, _seen
-    _stashed.clear()
     _read.clear()
     _entries.clear()
     _seen = 0
@@ -134,15 +134,22 @@ def on_pre_page(page, config, files):
     return page
 
 
+def on_page_read_source(page, config) -> str | None:
+    """A generated page's file, read once here (MkDocs would read it the same way) and remembered."""
+    if _build is None or page.file.src_uri not in _build.pages:
+        return None
+    text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    _read[page.file.src_uri] = text.partition(BLOCKS_MARK)[0]
+    return text
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if _build is None:
         return markdown
-    if page.file.src_uri in _build.pages:
+    if page.file.src_uri in _read:
         # The blocks are read again from the page file in on_post_page: held for every page between
         # MkDocs' two passes they took ~1 GB at 10,000 reports.
         markdown, _ = split_blocks(markdown)
-        _stashed.add(page.file.src_uri)
-        _read[page.file.src_uri] = Path(page.file.abs_src_path).read_text(encoding="utf-8").partition(BLOCKS_MARK)[0]
     if "<!-- juesuan:" in markdown:
         _build.complete()
         for marker, make in MARKERS.items():
@@ -165,13 +172,12 @@ def on_page_context(context, page, config, nav):
 def on_post_page(output: str, page, config) -> str:
     """The generated HTML blocks go in after Markdown and search have seen only the page's skeleton."""
     blocks = None
-    if page.file.src_uri in _stashed:
-        _stashed.discard(page.file.src_uri)
+    read = _read.pop(page.file.src_uri, None)
+    if read is not None:
         if _build is not None:
             _build.wait_html(page.file.src_uri)  # its worker may still be writing the page's HTML
-        text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-        markdown, blocks = split_blocks(text)
-        if _build is not None and markdown != _read.pop(page.file.src_uri, markdown):
+        markdown, blocks = split_blocks(Path(page.file.abs_src_path).read_text(encoding="utf-8-sig"))
+        if markdown != read:
             raise generate.SiteError(f"{page.file.src_uri}: the page changed while MkDocs built it; build again")
     # Squeezed before the blocks go back: they hold no blank lines, and the theme's part is a third of the bytes.
     output = squeeze(output)
