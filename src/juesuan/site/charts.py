@@ -12,6 +12,7 @@ packages; formatting (万元, 亿元) and theming live in juesuan.js. Never Java
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from . import safe
@@ -104,5 +105,9 @@ def data_attrs(value: float | None, previous: float | None = None) -> str:
 
 
 def _number(v: float | None) -> str:
-    # JSON's shortest round-trip form: the chart gets the package's number to the last bit.
-    return json.dumps(float(v), allow_nan=False) if v is not None else ""
+    # JSON's shortest round-trip form (float repr, which json.dumps writes for a finite float): the
+    # chart gets the package's number to the last bit. json.dumps still raises for NaN and infinities.
+    if v is None:
+        return ""
+    f = float(v)
+    return repr(f) if math.isfinite(f) else json.dumps(f, allow_nan=False)

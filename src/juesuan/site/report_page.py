@@ -70,8 +70,8 @@ QUALIFIER_LABELS = {"restated": "明细中所列"}
 
 def three_public_rows(pkg: Package) -> list[dict[str, Any]]:
     """Every 三公 figure, qualified rows (vehicle types, restatements) included."""
-    return [r for r in pkg.rows("figures") if number(r.get("value")) is not None and
-            (r.get("metric") in THREE_PUBLIC_ALL or str(r.get("metric") or "").startswith("vehicles_"))]
+    return [r for r in pkg.rows("figures") if (r.get("metric") in THREE_PUBLIC_ALL
+            or str(r.get("metric") or "").startswith("vehicles_")) and number(r.get("value")) is not None]
 
 
 THREE_PUBLIC_TOPICS = set(THREE_PUBLIC_ALL)
@@ -91,31 +91,43 @@ class Lines:
         self.shown: set[int] = set()  # id() of the figure rows already in a card or table of the page
 
     @staticmethod
-    def _where(row: dict[str, Any]) -> tuple[int, str] | None:
+    def _line(row: dict[str, Any]) -> tuple[int, int | None] | None:
+        """(line, page or None) a row cites, or None when it cites no line (each read once per call)."""
         n = number(row.get("source_line"))
         if n is None:
             return None
         page = number(row.get("source_page"))
-        return int(n), (f"第{int(page)}页 " if page is not None else "") + f"第{int(n)}行"
+        return int(n), (int(page) if page is not None else None)
+
+    @staticmethod
+    def _label(n: int, page: int | None) -> str:
+        return (f"第{page}页 " if page is not None else "") + f"第{n}行"
+
+    def _quote(self, n: int, row: dict[str, Any], key: str) -> None:
+        """Keep the row's sentence for line n (the first one quoted wins)."""
+        t = row.get(key)
+        if isinstance(t, str) and t.strip() and n not in self.text:
+            self.text[n] = t
 
     def add(self, row: dict[str, Any], key: str = "source_text") -> None:
-        n = number(row.get("source_line"))
-        t = row.get(key)
-        if n is not None and isinstance(t, str) and t.strip() and int(n) not in self.text:
-            self.text[int(n)] = t
+        w = self._line(row)
+        if w is not None:
+            self._quote(w[0], row, key)
 
     def ref(self, row: dict[str, Any], key: str = "source_text", short: bool = False) -> str:
         """'第N行' linking to the line's sentence (in its section or in 原文出处).
 
         short: just the number (and page), for a table column headed 原文行.
         """
-        w = self._where(row)
+        w = self._line(row)
         if w is None:
             return ""
-        self.add(row, key)
-        n = w[0]
-        page = number(row.get("source_page"))
-        label = w[1] if not short else (f"第{int(page)}页 {n}" if page is not None else str(n))
+        n, page = w
+        self._quote(n, row, key)
+        if short:
+            label = f"第{page}页 {n}" if page is not None else str(n)
+        else:
+            label = self._label(n, page)
         return f'<a href="#L{n}">{label}</a>'
 
     def here(self, row: dict[str, Any], key: str = "text") -> tuple[str, str]:
@@ -124,15 +136,15 @@ class Lines:
         The first element of a line carries the anchor and a plain label; a second one from the
         same line links to the first.
         """
-        w = self._where(row)
+        w = self._line(row)
         t = row.get(key)
         if w is None:
             return "", ""
-        n, where = w
+        n, page = w
         if n in self.inline or not isinstance(t, str) or not t.strip():
             return "", self.ref(row, key)
         self.inline[n] = t
-        return f' id="L{n}"', f"<small>{where}</small>"
+        return f' id="L{n}"', f"<small>{self._label(n, page)}</small>"
 
     def link(self, n: int) -> str:
         if n in self.text or n in self.inline:
@@ -247,30 +259,32 @@ def figures_table(pkg: Package, rows: list[dict[str, Any]], lines: Lines, *, wit
 
     The unit goes in the header when every row has the same; rows quoting the same line share its cell.
     """
-    units = {str(r.get("unit") or pkg.unit) for r in rows}
+    default_unit = pkg.unit
+    row_units = [str(r.get("unit") or default_unit) for r in rows]
+    units = set(row_units)
     common = units.pop() if len(units) == 1 else None
-    unit_of = lambda r: "" if common else str(r.get("unit") or pkg.unit)
-    changes = [change_short(r, unit_of(r)) for r in rows]
+    # Each row's " unit" after its numbers, when the header holds none.
+    suffixes = [""] * len(rows) if common else [f" {safe.text(u)}" if u else "" for u in row_units]
+    changes = [change_short(r, "" if common else u) for r, u in zip(rows, row_units)]
+    any_change = any(changes)
     amount = f"金额（{safe.text(common)}）" if common else "金额"
-    headers = (["项目", amount] + (["上年（推算）"] if with_last_year else []) + (["比上年"] if any(changes) else [])
+    headers = (["项目", amount] + (["上年（推算）"] if with_last_year else []) + (["比上年"] if any_change else [])
                + ["原文行"])
     charted = {id(r) for r in plot or []}
     refs = merged_refs([lines.ref(r, short=True) for r in rows])
     body, attrs = [], []
-    for r, ch, ref in zip(rows, changes, refs):
+    for r, ch, ref, suffix in zip(rows, changes, refs, suffixes):
         lines.shown.add(id(r))
-        u = unit_of(r)
-        cells = [safe.text(label(r)), printed(r) + (f" {safe.text(u)}" if u else "")]
+        cells = [safe.text(label(r)), printed(r) + suffix]
+        ly = last_year(r) if with_last_year else None
         if with_last_year:
-            ly = last_year(r)
-            cells.append(num(ly) + (f" {safe.text(u)}" if u else "") if ly is not None else "—")
-        if any(changes):
+            cells.append(num(ly) + suffix if ly is not None else "—")
+        if any_change:
             cells.append(ch or "—")
         if ref is not None:
             cells.append(ref)
         body.append(cells)
-        attrs.append(charts.data_attrs(number(r.get("value")), last_year(r) if with_last_year else None)
-                     if id(r) in charted else "")
+        attrs.append(charts.data_attrs(number(r.get("value")), ly) if id(r) in charted else "")
     return table(headers, body, row_attrs=attrs)
 
 
@@ -541,14 +555,27 @@ def search_tags(pkg: Package, limit: int = 80) -> list[str]:
     return out[:limit]
 
 
-def restates_a_change(row: dict[str, Any], pkg: Package, lines: Lines) -> bool:
-    """A '…比上年增减' figure whose number the page prints already, as the change of a figure from its line."""
+def shown_by_line(pkg: Package, lines: Lines) -> dict[float, list[dict[str, Any]]]:
+    """The figure rows the page shows already, by the line they cite (for `restates_a_change`)."""
+    out: dict[float, list[dict[str, Any]]] = {}
+    for r in pkg.rows("figures"):
+        if id(r) in lines.shown:
+            n = number(r.get("source_line"))
+            if n is not None and n == n:  # NaN equals no line (a dict would match the same NaN object)
+                out.setdefault(n, []).append(r)
+    return out
+
+
+def restates_a_change(row: dict[str, Any], shown: dict[float, list[dict[str, Any]]]) -> bool:
+    """A '…比上年增减' figure whose number the page prints already, as the change of a figure from its line.
+
+    `shown`: `shown_by_line` of the page, once all the sections that show figures are written.
+    """
     m, n, v = str(row.get("metric") or ""), number(row.get("source_line")), number(row.get("value"))
     if not m.endswith(("_change", "_change_pct")) or n is None or v is None:
         return False
     key = "change_pct" if m.endswith("_pct") else "change"
-    return any(id(r) in lines.shown and number(r.get("source_line")) == n and number(r.get(key)) == v
-               for r in pkg.rows("figures"))
+    return any(number(r.get(key)) == v for r in shown.get(n, ()))
 
 
 SECTIONS = [("key-figures", "关键数字"), ("charts", "图表"), ("responsibilities", "部门职责"), ("units", "机构设置与下属单位"),
@@ -592,7 +619,8 @@ def report_page(pkg: Package, site_url: str = "", skeleton: bool = False) -> str
         "glossary": glossary(pkg, lines),
         "annex": annex_tables(pkg, lines),
     })
-    figs = [r for r in pkg.rows("figures") if id(r) not in lines.shown and not restates_a_change(r, pkg, lines)]
+    shown = shown_by_line(pkg, lines)
+    figs = [r for r in pkg.rows("figures") if id(r) not in lines.shown and not restates_a_change(r, shown)]
     if figs:
         # Only the figures no card or table above shows: each number is printed once per page.
         csv_link = "".join(f'（全部数字见 <a href="{safe.text(h)}" download>{safe.text(n)}</a>）'
