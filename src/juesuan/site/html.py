@@ -69,7 +69,7 @@ def table(headers: list[str], rows: list[list], *, cls: str = "", row_attrs: lis
     out.append("<thead><tr>" + "".join(f"<th>{h}" for h in headers) + "</thead><tbody>")
     for i, r in enumerate(rows):
         attrs = (" " + row_attrs[i]) if row_attrs and row_attrs[i] else ""
-        out.append(f"<tr{attrs}>" + "".join(f"<td>{c}" if isinstance(c, str) else f"<td {c[0]}>{c[1]}" for c in r))
+        out.append(f"<tr{attrs}>" + "".join([f"<td>{c}" if type(c) is str else f"<td {c[0]}>{c[1]}" for c in r]))
     out.append("</tbody></table></div>")
     return "".join(out)
 

@@ -162,8 +162,13 @@ class Lines:
         return out
 
 
+_SPACES = re.compile(r"\s+")
+_ANNEX_TABLE = re.compile(r"table-\d+")
+_DIGITS = re.compile(r"\d+")
+
+
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _SPACES.sub("", s)
 
 
 def change_text(row: dict[str, Any], unit: str) -> str:
@@ -416,7 +421,7 @@ def annex_tables(pkg: Package, lines: Lines) -> str:
     index = {str(r.get("resource")): r for r in pkg.rows("tables")}
     out = []
     for name, res in pkg.resources.items():
-        if not re.fullmatch(r"table-\d+", name):
+        if not _ANNEX_TABLE.fullmatch(name):
             continue
         fields = (res.descriptor.get("schema") or {}).get("fields") or []
         names = [f.get("name") for f in fields if isinstance(f, dict)] or (list(res.rows[0]) if res.rows else [])
@@ -436,7 +441,7 @@ def findings(pkg: Package, lines: Lines) -> str:
     items = []
     for r in rows:
         sev = str(r.get("severity") or "note")
-        refs = [int(n) for n in re.findall(r"\d+", str(r.get("source_lines") or ""))][:12]
+        refs = [int(n) for n in _DIGITS.findall(str(r.get("source_lines") or ""))][:12]
         where = "、".join(lines.link(n) for n in refs)
         nums = []
         for k, word in (("expected", "应为"), ("actual", "报告所列"), ("difference", "相差")):
@@ -530,12 +535,12 @@ def keywords(pkg: Package) -> list[str]:
     for r in pkg.rows("spending_by_function"):
         words += [str(r.get(k) or "") for k in ("class_name", "kuan_name", "xiang_name")]
     words += [str(r.get("class_name") or "") for r in pkg.rows("spending_by_class")]
-    out: list[str] = []
-    for w in words:
+    out: dict[str, None] = {}  # insertion-ordered set
+    for w in dict.fromkeys(words):  # 类/款 names repeat over the rows: each distinct word cleaned once
         w = safe.title(w, 40).replace(" ", "")
-        if len(w) >= 2 and w not in out and w != "（无名称）":
-            out.append(w)
-    return out
+        if len(w) >= 2 and w != "（无名称）":
+            out[w] = None
+    return list(out)
 
 
 def search_tags(pkg: Package, limit: int = 80) -> list[str]:
@@ -547,12 +552,8 @@ def search_tags(pkg: Package, limit: int = 80) -> list[str]:
     its last character, and that term also finds the word by prefix: the whole word adds nothing
     (the title holds the department's name whole anyway). Two-character words stay whole.
     """
-    out: list[str] = []
-    for w in keywords(pkg):
-        t = w[:-1] if len(w) > 2 else w
-        if t not in out:
-            out.append(t)
-    return out[:limit]
+    out = dict.fromkeys(w[:-1] if len(w) > 2 else w for w in keywords(pkg))  # each once, in order
+    return list(out)[:limit]
 
 
 def shown_by_line(pkg: Package, lines: Lines) -> dict[float, list[dict[str, Any]]]:

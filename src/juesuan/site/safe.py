@@ -56,10 +56,13 @@ def multiline(value: Any) -> str:
     return "<br>".join(text(p) for p in parts if p.strip())
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def title(value: Any, limit: int = 120) -> str:
     """A plain title for nav, <title> and the search index: no HTML/Markdown-active characters."""
     s = _CONTROL.sub("", "" if value is None else str(value)).translate(_TITLE_SWAP)
-    s = re.sub(r"\s+", " ", s).strip()
+    s = _SPACES.sub(" ", s).strip()
     return s[:limit] or "（无名称）"
 
 
