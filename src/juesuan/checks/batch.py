@@ -68,10 +68,12 @@ def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, 
     results: dict[str, list[str]] = {}
     abouts: dict[str, Any] = {}
     keys: dict[str, str] = {}
+    files: dict[str, dict[str, str]] = {}  # package → file name → sha256
     todo = []
     for name in names:
         try:
-            keys[name] = content_key(index.folder(name), fp)
+            files[name] = index.folder(name)
+            keys[name] = content_key(files[name], fp)
         except OSError as e:
             results[name] = [f"package: scheme-error: {e}"]
             continue
@@ -86,6 +88,7 @@ def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, 
     # report packages first: the catalog's check relies on their results (and on what their
     # check learnt: their schemas and row digests, see Facts), so a catalog met among them waits
     facts = Facts(about)
+    facts.files = files
     for batch in (todo, facts.catalogs):
         if batch:
             results.update(_validate(Path(packages_dir), batch, fp, old_slices, new_slices, jobs, results, keys,
@@ -101,7 +104,9 @@ def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, 
                       "packages": {n: [keys[n], results[n], abouts.get(n)] for n in names
                                    if n in keys and n in results},
                       "slices": {**{k: v for k, v in old_slices.items()
-                                    if k.startswith("shape:") or (k.startswith("own:") and not facts.catalogs)},
+                                    if k.startswith("shape:")
+                                    or (k.startswith(("own:", "keys:", "seg:", "segs:", "whole:"))
+                                        and not facts.catalogs)},
                                  **new_slices}})
     return {name: (results[name], abouts.get(name)) for name in names}
 
@@ -125,6 +130,7 @@ class Facts:
         self.catalogs: list[str] = []
         self.schemas: dict[tuple[str, Any], dict] = {}  # (package, resource name) → data schema
         self.digests: dict[tuple[str, Any], str] = {}  # (package, resource name) → rows_digest(rows)
+        self.files: dict[str, dict[str, str]] = {}  # package → file name → sha256 (DigestIndex)
 
 
 def rows_digest(rows: Any) -> str:
@@ -268,11 +274,14 @@ def _validate(root: Path, names: list[str], fp: str, old: dict, new: dict, jobs:
         raise
     answers = batches.answers()
     slice_errors: dict[str, list[str]] = {key: [] for _, key in slices.values()}
+    erred: set[str] = set()
     for answer, digests in answers:
         for unit, digest in digests.items():
             package, resource = unit.split("\x1f", 1)
             facts.digests[package, resource] = digest
         for unit, errors in answer.items():
+            if errors:
+                erred.add(unit)
             if unit in slices:
                 owner, key = slices[unit]
                 slice_errors[key] += errors
@@ -281,6 +290,12 @@ def _validate(root: Path, names: list[str], fp: str, old: dict, new: dict, jobs:
                 results[unit.split("\x1f", 1)[0]] += errors
     # only a clean verdict is remembered: an error seen in a batch may belong to its neighbours
     new.update({key: errors for key, errors in slice_errors.items() if not errors})
+    for unit, verdict in own.whole:  # a table frictionless found clean, by the content it read
+        if unit not in erred:
+            new[verdict] = True
+    for segment_key, keys_key in own.pending:  # a run judged clean whole: its rows and its key columns
+        if new.get(keys_key) == []:
+            new[segment_key] = True
     return results
 
 
@@ -333,46 +348,72 @@ def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: d
     pk = _as_list(schema.get("primaryKey") or [])
     sliced = labels[:len(KEYS)] == list(KEYS) and pk[:1] == ["package"] and len(pk) > 1
     if not sliced:
-        group["sources"].append({"unit": f"{name}\x1f{r.get('name')}", "path": root / name / r["path"],
+        # frictionless' verdict on a table rests on its schema, its bytes and those of the table its
+        # foreign key refers to: a clean verdict is remembered by them (the catalog's tables that did
+        # not change since are not judged again when others did)
+        verdict = None
+        mine = own.facts.files.get(name) or {}
+        if r["path"] in mine and (ref is None or ref["path"] in mine):
+            verdict = "whole:" + hashlib.sha256(json.dumps(
+                [name, r.get("name"), schema_json, mine[r["path"]], ref_name, ref_json,
+                 mine[ref["path"]] if ref else None], ensure_ascii=False).encode("utf-8")).hexdigest()
+            if old.get(verdict) is True:
+                own.new[verdict] = True
+                return
+        unit = f"{name}\x1f{r.get('name')}"
+        group["sources"].append({"unit": unit, "path": root / name / r["path"],
                                  "labels": labels, "ref": ref_source, "rows": None})
+        if verdict:
+            own.whole.append((unit, verdict))
         return
     # the catalog: a report's rows that repeat its own valid package pass without a second
     # frictionless run (see OwnRows); frictionless checks their key columns and every other row
-    header, rows, error = _read_rows(root / name / r["path"])
-    if error or header != labels:
-        group["sources"].append({"unit": f"{name}\x1f{r.get('name')}", "path": root / name / r["path"],
-                                 "labels": labels, "ref": ref_source, "rows": None})
-        return
-    by_value: dict[str, list[tuple[int, list[str]]]] = {}
-    for n, row in enumerate(rows, start=2):
-        by_value.setdefault(row[0] if row else "", []).append((n, row))
-    key_rows: dict[str, dict[tuple[str, ...], int]] = {}  # per report: distinct key cells of its passing rows
+    path = root / name / r["path"]
     schema_text = json.dumps(schema, ensure_ascii=False, sort_keys=True)
-    for value, numbered in by_value.items():
-        if own.same_rows(value, r, schema, numbered, schema_text):
-            mine = key_rows.setdefault(value, {})
-            for n, row in numbered:
-                mine.setdefault(tuple(row[:len(KEYS)]), n)
-            continue
-        group["sources"].append({"unit": f"{name}\x1f{r.get('name')}\x1f{value}", "path": None, "labels": labels,
-                                 "ref": ref_source, "rows": numbered, "ref_value": value})
-    if not key_rows:
-        return
-    # The key columns of those rows, one unit per report (its rows and its own row of the referenced
-    # table, nothing else): frictionless' verdict on a unit depends on nothing outside it, so it is
-    # remembered by a digest of the unit's schema and rows, and a report whose keys were judged
-    # before is not judged again.
     key_schema = {k: v for k, v in schema.items() if k not in ("fields", "primaryKey", "foreignKeys")}
     key_schema["fields"] = schema["fields"][:len(KEYS)]
     key_fks = [fk for fk in schema.get("foreignKeys") or []
                if isinstance(fk, dict) and set(_as_list(fk.get("fields"))) <= set(KEYS)]
     if key_fks:
         key_schema["foreignKeys"] = key_fks
+    head = hashlib.sha256(json.dumps([key_schema, ref_name if key_fks else None, ref_schema if key_fks else None],
+                                     ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    segments = Segments(own, f"{name}\x1f{r.get('name')}", schema_text, head.hexdigest(),
+                        ref_source if key_fks else None)
+    runs = segments.split(path, labels)
+    if runs is None:  # not as last seen: read and group the whole file
+        header, rows, error = _read_rows(path)
+        if error or header != labels:
+            group["sources"].append({"unit": f"{name}\x1f{r.get('name')}", "path": path,
+                                     "labels": labels, "ref": ref_source, "rows": None})
+            return
+        by_value: dict[str, list[tuple[int, list[str]]]] = {}
+        for n, row in enumerate(rows, start=2):
+            by_value.setdefault(row[0] if row else "", []).append((n, row))
+        runs = [(value, numbered, None) for value, numbered in by_value.items()]
+    key_rows: dict[str, dict[tuple[str, ...], int]] = {}  # per report: distinct key cells of its passing rows
+    for value, numbered, segment in runs:
+        if numbered is None:  # a run of bytes judged before, whole (see Segments)
+            continue
+        if own.same_rows(value, r, schema, numbered, schema_text):
+            mine = key_rows.setdefault(value, {})
+            for n, row in numbered:
+                mine.setdefault(tuple(row[:len(KEYS)]), n)
+            continue
+        segments.unclean(value)
+        group["sources"].append({"unit": f"{name}\x1f{r.get('name')}\x1f{value}", "path": None, "labels": labels,
+                                 "ref": ref_source, "rows": numbered, "ref_value": value})
+    if not key_rows:
+        segments.done({})
+        return
+    # The key columns of those rows, one unit per report (its rows and its own row of the referenced
+    # table, nothing else): frictionless' verdict on a unit depends on nothing outside it, so it is
+    # remembered by a digest of the unit's schema and rows, and a report whose keys were judged
+    # before is not judged again.
     key_group = groups.setdefault(json.dumps(["keys", key_schema, ref_name, ref_schema], ensure_ascii=False), {
         "resource": r.get("name"), "schema": key_schema, "ref_name": ref_name if key_fks else None,
         "ref_schema": ref_schema, "sources": []})
-    head = hashlib.sha256(json.dumps([key_schema, ref_name if key_fks else None, ref_schema if key_fks else None],
-                                     ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    verdicts: dict[str, str] = {}  # report → the cache key of its key unit's verdict
     for value, mine in key_rows.items():
         unit = f"{name}\x1f{r.get('name')}\x1fkeys\x1f{value}"
         numbered = [(n, list(k)) for k, n in sorted(mine.items(), key=lambda x: x[1])]
@@ -383,6 +424,7 @@ def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: d
             for n, row in own.ref_rows(ref_source).get(value, []):
                 h.update(f"\x1d{n}\x1f{chr(31).join(row)}".encode("utf-8"))
         cache_key = "keys:" + h.hexdigest()
+        verdicts[value] = cache_key
         if isinstance(old.get(cache_key), list):
             results[name] += old[cache_key]
             own.new[cache_key] = old[cache_key]
@@ -390,6 +432,139 @@ def _plan(root: Path, name: str, r: dict, by_name: dict, groups: dict, slices: d
         slices[unit] = (name, cache_key)
         key_group["sources"].append({"unit": unit, "path": None, "labels": list(KEYS),
                                      "ref": ref_source if key_fks else None, "rows": numbered, "ref_value": value})
+    segments.done(verdicts)
+
+
+class Segments:
+    """A catalog resource's CSV as runs of rows, one run per report, and the runs judged before.
+
+    A report's run (its rows, contiguous, in the catalog CSV) is judged by OwnRows and by the
+    frictionless check of its key columns. When both found it clean, its bytes' digest is
+    remembered with everything that verdict rests on: the catalog's schema for the resource, the
+    report package's content key (and that the package is valid in this run), and the report's
+    row of the referenced table. On the next run the file is cut at the same places only where the
+    bytes there have that digest: such a run is the same rows, judged the same, and is neither
+    parsed nor judged again. Every other byte is parsed as CSV, from a record boundary, and its
+    rows take the usual path. Cutting needs no trust in anything the packager wrote: a run is
+    reused only when its bytes are the bytes judged, starting where the previous run (reused or
+    parsed) ended, and every report appears in one run only (else the whole file is read as
+    before), so the catalog's primary key stays unique across runs.
+    """
+
+    def __init__(self, own: "OwnRows", resource: str, schema_text: str, head: str, ref_source: Path | None):
+        self.own, self.resource, self.head, self.ref_source = own, resource, head, ref_source
+        self.schema_digest = hashlib.sha256(schema_text.encode("utf-8")).hexdigest()
+        hints = own.old.get("segs:" + resource)
+        self.hints: dict[str, list] = hints if isinstance(hints, dict) else {}
+        self.found: dict[str, list] = {}  # report → [byte length, digest, rows] of its run in this file
+        self.reused: set[str] = set()
+        self.bad: set[str] = set()
+
+    def _key(self, value: str, digest: str) -> str | None:
+        """The cache key of a clean verdict on a run of `value`'s rows with these bytes (None: no verdict applies)."""
+        own = self.own
+        if own.known.get(value) != [] or value not in own.keys or not NAME.match(value) or value.startswith("."):
+            return None
+        h = hashlib.sha256(f"{self.resource}\n{self.schema_digest}\n{self.head}\n{own.keys[value]}\n{value}\n"
+                           f"{digest}".encode("utf-8"))
+        if self.ref_source is not None:
+            for _, row in own.ref_rows(self.ref_source).get(value, []):
+                h.update(f"\x1d{chr(31).join(row)}".encode("utf-8"))
+        return "seg:" + h.hexdigest()
+
+    def split(self, path: Path, labels: list[str]) -> list[tuple[str, list | None, Any]] | None:
+        """(report, numbered rows or None for a reused run, its segment) per run, in file order; None
+        when the file must be read whole instead (an unreadable file, a bad header, a report in two runs …)."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        runs: list[tuple[str, list | None, Any]] = []
+        seen: set[str] = set()
+        try:
+            lines = _Lines(data, pos)
+            reader = csv.reader(lines, strict=True)
+            if next(reader, None) != labels or data.find(b"\r", pos, lines.pos) >= 0:
+                return None
+            pos, n = lines.pos, 2
+            view = memoryview(data)
+            while pos < len(data):
+                # a run judged before, starting here?
+                comma = data.find(b",", pos, pos + 300)
+                value = data[pos:comma].decode("utf-8", "replace") if comma > pos else None
+                hint = self.hints.get(value) if value is not None else None
+                if isinstance(hint, list) and len(hint) == 3 and value not in seen:
+                    size, digest, count = hint
+                    if isinstance(size, int) and 0 < size <= len(data) - pos and data[pos + size - 1] == 10 \
+                            and hashlib.sha256(view[pos:pos + size]).hexdigest() == digest:
+                        key = self._key(value, digest)
+                        if key is not None and self.own.old.get(key) is True:
+                            self.own.new[key] = True
+                            self.found[value] = hint
+                            self.reused.add(value)
+                            seen.add(value)
+                            runs.append((value, None, hint))
+                            pos, n = pos + size, n + count
+                            continue
+                # else parse the rows of one report from here, up to the first row of another
+                lines = _Lines(data, pos)
+                reader = csv.reader(lines, strict=True)
+                numbered: list[tuple[int, list[str]]] = []
+                start, end, value = pos, pos, None
+                for row in reader:
+                    v = row[0] if row else ""
+                    if value is None:
+                        value = v
+                    elif v != value:
+                        break
+                    numbered.append((n, row))
+                    n += 1
+                    end = lines.pos
+                if value is None or value in seen:
+                    return None
+                seen.add(value)
+                if data.find(b"\r", start, end) >= 0:
+                    return None  # a CR: let the plain reader decide how it splits lines
+                self.found[value] = [end - start, hashlib.sha256(view[start:end]).hexdigest(), len(numbered)]
+                runs.append((value, numbered, self.found[value]))
+                pos = end
+        except (csv.Error, UnicodeDecodeError):
+            return None
+        return runs
+
+    def unclean(self, value: str) -> None:
+        self.bad.add(value)
+
+    def done(self, verdicts: dict[str, str]) -> None:
+        """Remember the runs found (for cutting the next file) and, once the key units are answered
+        (see _validate), which of the parsed runs were clean."""
+        self.own.new["segs:" + self.resource] = self.found
+        for value, (size, digest, count) in self.found.items():
+            if value in self.reused or value in self.bad or value not in verdicts:
+                continue
+            key = self._key(value, digest)
+            if key is not None:
+                self.own.pending.append((key, verdicts[value]))
+
+
+class _Lines:
+    """The lines of a byte string from `pos` on, decoded, for csv.reader; `pos` follows what was read."""
+
+    def __init__(self, data: bytes, pos: int):
+        self.data, self.pos = data, pos
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        data, pos = self.data, self.pos
+        if pos >= len(data):
+            raise StopIteration
+        end = data.find(b"\n", pos)
+        end = len(data) if end < 0 else end + 1
+        self.pos = end
+        return data[pos:end].decode("utf-8")
 
 
 KEYS = ("package", "department", "region", "fiscal_year")  # the catalog's report columns
@@ -424,6 +599,8 @@ class OwnRows:
         self.descriptors: dict[str, dict | None] = {}
         self.looser: dict[tuple[int, int], tuple[dict, dict, bool]] = {}  # values keep the ids' objects alive
         self.refs: dict[Path, dict[str, list]] = {}
+        self.whole: list[tuple[str, str]] = []  # (unit, verdict key) of tables sent whole to frictionless
+        self.pending: list[tuple[str, str]] = []  # (Segments verdict key, the key unit's verdict key it needs)
 
     def ref_rows(self, path: Path) -> dict[str, list[tuple[int, list[str]]]]:
         """A referenced table's rows (with their CSV row numbers) by the value of its `package` column."""
