@@ -61,12 +61,21 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _as_dict(entry: object) -> dict:
+    """`dataclasses.asdict(entry)` (which deep-copies every value: most of an unchanged report's
+    cost) without copying when every field holds a plain value, as a manifest row's do."""
+    row = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+    if all(v is None or isinstance(v, (str, int, float, bool)) for v in row.values()):
+        return row
+    return dataclasses.asdict(entry)
+
+
 def record_key(file_sha: str, path: str, entry: object | None, fingerprint: str) -> str:
     """The cache key of one report's record.
 
     `path` is part of the key because the record names the file it came from; `entry` is the
     manifest row (a dataclass) or None.
     """
-    row = dataclasses.asdict(entry) if dataclasses.is_dataclass(entry) else entry
+    row = _as_dict(entry) if dataclasses.is_dataclass(entry) else entry
     material = json.dumps([fingerprint, file_sha, path, row], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

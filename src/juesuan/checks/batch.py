@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..fingerprint import code_fingerprint
-from .digests import DigestIndex, content_key, folder_key, read_json, write_json
+from .digests import DigestIndex, content_key, folder_key, read_cache, write_cache
 
 FREE_TEXT = ("title", "description")
 NAME = re.compile(r"^([-a-z0-9._/])+$")  # frictionless' name pattern
@@ -58,8 +58,8 @@ def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, 
     `about` gets the package's parsed datapackage.json (None when it could not be read as one)."""
     fp = fingerprint()
     index = DigestIndex(packages_dir, cache_dir)
-    path = cache_dir / "validate" / f"{folder_key(packages_dir)}.json" if cache_dir else None
-    cached = read_json(path)
+    path = cache_dir / "validate" / f"{folder_key(packages_dir)}.marshal" if cache_dir else None
+    cached = read_cache(path)
     if not (isinstance(cached, dict) and cached.get("fingerprint") == fp):
         cached = {}
     old_packages = cached.get("packages") if isinstance(cached.get("packages"), dict) else {}
@@ -100,7 +100,7 @@ def check_folders(packages_dir: Path, names: list[str], cache_dir: Path | None, 
     index.forget_missing(set(names))
     index.save()
     # a package changed on disk after hashing would carry a stale key: harmless, it is re-checked next time
-    write_json(path, {"fingerprint": fp,
+    write_cache(path, {"fingerprint": fp,
                       "packages": {n: [keys[n], results[n], abouts.get(n)] for n in names
                                    if n in keys and n in results},
                       "slices": {**{k: v for k, v in old_slices.items()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 from pathlib import Path
 from typing import Any
@@ -60,13 +61,38 @@ def write_json(path: Path | None, data: Any) -> None:
         pass
 
 
+def read_cache(path: Path | None) -> Any:
+    """A large cache file's content (see write_cache), or None when missing or unreadable."""
+    if path is None:
+        return None
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def write_cache(path: Path | None, data: Any) -> None:
+    """Write a large cache file atomically, as marshal (dicts, lists, str, int): it is read and
+    written whole on every run, and marshal does that 5-10 times faster than JSON. A cache that
+    cannot be written is skipped, never fatal."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(data))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        pass
+
+
 class DigestIndex:
     """sha256 of the files under one packages folder, remembered by stat signature."""
 
     def __init__(self, packages_dir: Path, cache_dir: Path | None):
         self.root = Path(packages_dir)
-        self.path = cache_dir / "digests" / f"{folder_key(packages_dir)}.json" if cache_dir else None
-        data = read_json(self.path)
+        self.path = cache_dir / "digests" / f"{folder_key(packages_dir)}.marshal" if cache_dir else None
+        data = read_cache(self.path)
         self.entries: dict[str, list] = data if isinstance(data, dict) else {}
         self.changed = False
 
@@ -117,7 +143,7 @@ class DigestIndex:
 
     def save(self) -> None:
         if self.changed:
-            write_json(self.path, self.entries)
+            write_cache(self.path, self.entries)
             self.changed = False
 
 

@@ -54,14 +54,28 @@ class Summary:
         return "\n".join(lines)
 
 
-def _file_label(path: str, reports_root: Path | None) -> str:
-    p = Path(path)
+def _file_label(path: str, reports_root: Path | None, resolved: dict[str, Path] | None = None) -> str:
+    """The report's path relative to the reports folder (both resolved), else its file name.
+    `resolved` memoises resolved folders: a report that is not a symlink resolves to its resolved
+    folder / its name, one lstat instead of one per path component."""
+    path = os.fspath(path)
     if reports_root is not None:
+        memo = {} if resolved is None else resolved
+        if "\0" not in memo:
+            memo["\0"] = Path(reports_root).resolve()
+        root = memo["\0"]
+        parent, base = os.path.split(path)
+        if base in ("", ".", "..") or os.path.islink(path):
+            full = Path(path).resolve()
+        else:
+            if parent not in memo:
+                memo[parent] = Path(parent or ".").resolve()
+            full = memo[parent] / base
         try:
-            return p.resolve().relative_to(Path(reports_root).resolve()).as_posix()
+            return full.relative_to(root).as_posix()
         except ValueError:
             pass
-    return p.name
+    return Path(path).name
 
 
 def _duplicates(items: list[tuple[str, Any]]) -> dict[str, str]:
@@ -107,8 +121,9 @@ def build_packages(
     build_rows: list[dict[str, Any]] = []
 
     ok: list[tuple[str, Any]] = []  # (label, outcome): records are decoded only for packages to build
+    resolved: dict[str, Path] = {}
     for o in outcomes:
-        label = _file_label(o.path, reports_root)
+        label = _file_label(o.path, reports_root, resolved)
         if not o.ok:
             reason = o.error or "could not be read"
             summary.failed.append((label, reason))
@@ -134,7 +149,16 @@ def build_packages(
     fragments: dict[str, Part] = {}
     keys: dict[str, str] = {}
     rebuild = []
-    for name, label, key, result in _run_all(jobs_list, packages_dir, cache, before_file, jobs):
+    # packages whose input and files are as last built are told apart here (a stat per file), so
+    # worker processes start only for packages to build
+    settled, to_build = [], []
+    for job in jobs_list:
+        key = _input_key(cache.fingerprint, job[0], job[2].digest)
+        if cache.unchanged(job[0], key):
+            settled.append((job[0], job[1], key, UNCHANGED))
+        else:
+            to_build.append(job)
+    for name, label, key, result in settled + list(_run_all(to_build, packages_dir, cache, before_file, jobs)):
         keys[name] = key
         if result is UNCHANGED:
             part = cache.part(name)

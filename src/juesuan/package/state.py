@@ -2,7 +2,7 @@
 
 Per packages folder: for each package the input key it was built from, the digest of every file
 written, and its share of the catalog — its `reports` row, findings, fields (kept once per
-distinct field list) in state.json, and its catalog rows as bytes in fragments/<name>.bin — so
+distinct field list) in state.marshal, and its catalog rows as bytes in fragments/<name>.bin — so
 the catalog is rebuilt by streaming bytes, without touching unchanged packages or records.
 Shared: the slugs of every department name seen (so an unchanged run need not load pypinyin).
 Every entry is tied to a fingerprint of the packager's code: a code change rebuilds everything.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..checks.digests import DigestIndex, folder_key, read_json, write_json
+from ..checks.digests import DigestIndex, folder_key, read_cache, read_json, write_cache, write_json
 from ..fingerprint import code_fingerprint
 from ..slug import department_slug, region_path, report_slug
 from .report import COMBINED, Fragment
@@ -99,7 +99,7 @@ class PackageCache:
         self.cache_dir = cache_dir
         self.digests = DigestIndex(packages_dir, cache_dir)
         self.folder = cache_dir / "package" / folder_key(packages_dir) if cache_dir else None
-        state = read_json(self.folder / "state.json") if self.folder else None
+        state = read_cache(self.folder / "state.marshal") if self.folder else None
         ok = isinstance(state, dict) and state.get("fingerprint") == self.fingerprint
         self.state: dict[str, Any] = state["packages"] if ok and isinstance(state.get("packages"), dict) else {}
         fields = state.get("fields") if ok else None
@@ -135,17 +135,23 @@ class PackageCache:
     # -- report packages -----------------------------------------------------------------------
     def _on_disk(self, name: str, digests: dict[str, str]) -> bool:
         """True when packages_dir/name holds exactly the files written, unmodified since."""
+        known = self.digests.entries
+        seen = 0
         try:
-            with os.scandir(self.packages_dir / name) as entries:
-                found = {e.name: e.stat(follow_symlinks=False) for e in entries}
+            with os.scandir(os.path.join(self.packages_dir, name)) as entries:
+                for e in entries:  # as DigestIndex.fresh, written out: a stat per file of every package
+                    expected = digests.get(e.name)
+                    entry = known.get(f"{name}/{e.name}")
+                    if expected is None or not entry or len(entry) != 5 or entry[4] != expected:
+                        return False
+                    st = e.stat(follow_symlinks=False)
+                    if entry[0] != st.st_size or entry[1] != st.st_mtime_ns or entry[2] != st.st_ctime_ns \
+                            or entry[3] != st.st_ino:
+                        return False
+                    seen += 1
         except OSError:
             return False
-        if set(found) != set(digests):
-            return False
-        for file_name, st in found.items():
-            if self.digests.fresh(f"{name}/{file_name}", st) != digests[file_name]:
-                return False
-        return True
+        return seen == len(digests)
 
     def unchanged(self, name: str, key: str) -> bool:
         """True when the package was built from `key` and is intact on disk (safe in a worker)."""
@@ -234,7 +240,7 @@ class PackageCache:
         self.digests.save()
         if self.folder is None:
             return
-        write_json(self.folder / "state.json", {"fingerprint": self.fingerprint, "packages": self.new_state,
+        write_cache(self.folder / "state.marshal", {"fingerprint": self.fingerprint, "packages": self.new_state,
                                                 "fields": self.new_fields})
         try:
             for stale in (self.folder / "fragments").iterdir():
