@@ -71,6 +71,11 @@ class Build:
     page_keys: dict[str, str] = field(default_factory=dict)  # page across reports → input key, from the last build
     pool: Any = None
     manifest: tuple[Path, str] | None = None  # written when every page is
+    words: dict[str, list[str]] = field(default_factory=dict)  # changed package → its search words (from its job)
+    markers: dict[str, str] = field(default_factory=dict)  # marker in a hand-written page → what replaces it
+    marker_names: set[str] = field(default_factory=set)  # the markers the hand-written pages hold
+    collected: bool = False
+    aggregator: Any = None  # the process writing the pages across reports while MkDocs writes the others
 
     def wait_pages(self, uri: str | None = None) -> None:
         """Wait for one generated page's Markdown (or for every page, whole), re-raising errors."""
@@ -90,25 +95,81 @@ class Build:
         if fut is not None:
             fut.result()
 
-    def complete(self) -> None:
-        """Collect the changed packages' summaries, then write the pages across reports and the search words.
+    def collect(self) -> None:
+        """Collect the changed packages' summaries and search words, and write the search dictionary.
 
-        MkDocs reads those pages (and the hand-written pages with juesuan markers) last, so in a
-        clean build the page jobs run beside MkDocs' rendering of the report pages.
+        Their jobs come first in the workers' queue: they are done when MkDocs has read the report pages.
         """
-        if self.late is None:
+        if self.late is None or self.collected:
             return
-        entries, schemas, manifest_path = self.late
-        fresh = set(self.jobs)
+        self.collected = True
+        entries, schemas, _ = self.late
         for name, fut in self.jobs.items():
-            s, sch = fut.result()
+            s, sch, ws = fut.result()
             schemas.update(sch)
             entries[name]["summary"] = s
+            self.words[name] = ws
         self.jobs.clear()
-        self.pending.clear()  # every page job is done
+        self.pending.clear()  # the skeleton jobs are those jobs: all done
+        per_report = [self.words[p.path.name] if p.path.name in self.words else search_dict.package_words(p)
+                      for p in self.packages.reports]
+        write_if_changed(self.jieba_dict, "".join(f"{w} 100000 nz\n"
+                                                  for w in search_dict.merge(per_report, DATA / "classification.csv")))
+
+    def complete(self) -> None:
+        """Collect the summaries, then write the pages across reports (here, or in the aggregator if it runs)."""
+        if self.aggregator is not None:
+            self.wait_aggregate()
+        if self.late is None:
+            return
+        self.collect()
+        self.manifest, self.page_keys, self.markers = self._aggregate()
+        self.late = None
+
+    def start_aggregate(self) -> None:
+        """Write the pages across reports in a process of their own, beside MkDocs writing the report pages.
+
+        MkDocs reads those pages (and the hand-written ones with markers) only when it writes them,
+        last (see the hook): their Markdown needs every package's summary.
+        """
+        import multiprocessing as mp
+
+        if self.late is None:
+            return
+        self.collect()
+        for f in (AGGREGATE_RESULT, "manifest.json.next"):
+            (self.work / f).unlink(missing_ok=True)
+        self.aggregator = mp.get_context("fork").Process(target=_aggregate_process, args=(self,), daemon=True)
+        self.aggregator.start()
+        self.late = None
+
+    def wait_aggregate(self) -> None:
+        proc, self.aggregator = self.aggregator, None
+        if proc is None:
+            return
+        proc.join()
+        if proc.exitcode != 0:
+            raise SiteError(f"writing the pages across reports failed (exit {proc.exitcode}); "
+                            "see the error above, fix it and build again")
+        result = json.loads((self.work / AGGREGATE_RESULT).read_text(encoding="utf-8"))
+        self.page_keys, self.markers = result["page_keys"], result["markers"]
+        self.manifest = (self.work / "manifest.json", None)  # the aggregator wrote it as manifest.json.next
+
+    def marker(self, marker: str) -> str:
+        if marker not in self.markers:
+            self.complete()
+            self.markers.setdefault(marker, MARKERS[marker](self))
+        return self.markers[marker]
+
+    def _aggregate(self) -> tuple[tuple[Path, str], dict[str, str], dict[str, str]]:
+        """Restore the changed packages from their summaries and write the pages across reports.
+
+        Returns the manifest for the next build, each page's input key and the markers' text.
+        """
+        entries, schemas, manifest_path = self.late
         restored = []
         for p in self.packages.reports:  # the pages across reports read summaries, as in a rebuild
-            if p.path.name not in fresh:  # restored from its summary already
+            if p.path.name not in self.words:  # restored from its summary already
                 restored.append(p)
                 continue
             r = summary.restore(entries[p.path.name]["summary"], p.path, schemas)
@@ -116,23 +177,22 @@ class Build:
                 r.descriptor["juesuan"] = {**r.meta, "department_slug": r.slug}
             restored.append(r)
         self.packages.reports = restored
-        if self.packages.catalog is not None and self.packages.catalog.path.name in fresh:
-            c = self.packages.catalog
+        c = self.packages.catalog
+        if c is not None and entries[c.path.name].get("fresh"):
             self.packages.catalog = summary.restore(entries[c.path.name]["summary"], c.path, schemas)
         page_keys = _write_aggregate_pages(self, entries, self.page_keys)
-        words = search_dict.words(self.packages, DATA / "classification.csv")
-        write_if_changed(self.jieba_dict, "".join(f"{w} 100000 nz\n" for w in words))
+        self.late = None
+        markers = {m: MARKERS[m](self) for m in sorted(self.marker_names)}
         for e in entries.values():
             e.pop("fresh", None)
-        self.manifest = (manifest_path, json.dumps({"fingerprint": self.fingerprint, "packages": entries,
-                                                    "schemas": schemas}, ensure_ascii=False, separators=(",", ":")))
-        self.page_keys = page_keys
-        self.late = None
+        manifest = json.dumps({"fingerprint": self.fingerprint, "packages": entries, "schemas": schemas},
+                              ensure_ascii=False, separators=(",", ":"))
+        return (manifest_path, manifest), page_keys, markers
 
     def finish(self, complete: bool = True) -> None:
         """Wait for every page, stop the workers and save the manifest for the next build.
 
-        `complete=False` after a failed build: only stops the workers.
+        `complete=False` after a failed build: only stops the workers (and the aggregator).
         """
         try:
             if complete:
@@ -142,10 +202,39 @@ class Build:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
                 self.pool = None
+            if self.aggregator is not None and not complete:
+                self.aggregator.kill()
+                self.aggregator.join()
+                self.aggregator = None
         if self.manifest is not None and complete:
-            write_if_changed(*self.manifest)
+            path, text = self.manifest
+            if text is None:
+                os.replace(path.with_name(path.name + ".next"), path)
+            else:
+                write_if_changed(path, text)
             self.manifest = None
             write_if_changed(self.work / PAGE_KEYS, json.dumps(self.page_keys, sort_keys=True))
+
+
+AGGREGATE_RESULT = "aggregate.json"  # in the work folder: what the aggregator hands back
+MARKERS = {
+    "<!-- juesuan:home -->": lambda b: overview.home_stats(b.packages),
+    "<!-- juesuan:metrics -->": lambda b: overview.metrics_table(DATA / "metrics.csv"),
+    "<!-- juesuan:glossary -->": lambda b: overview.glossary_terms(b.packages),
+    "<!-- juesuan:rules -->": lambda b: overview.check_rules(),
+}
+
+
+def _aggregate_process(b: Build) -> None:
+    """The aggregator (a forked process): the pages across reports, the manifest and the markers' text."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:
+        pass
+    (path, manifest), page_keys, markers = b._aggregate()
+    path.with_name(path.name + ".next").write_text(manifest, encoding="utf-8")
+    (b.work / AGGREGATE_RESULT).write_text(json.dumps({"page_keys": page_keys, "markers": markers},
+                                                      ensure_ascii=False), encoding="utf-8")
 
 
 def echarts_path(root: Path) -> Path:
@@ -268,15 +357,15 @@ def _summary(pkg: Package) -> tuple[dict[str, Any], dict[str, Any]]:
     return s, schemas
 
 
-def _catalog_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The catalog's summary (its resources and their row counts, no rows) and its compact descriptor."""
+def _catalog_job(folder: str, work: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The catalog's summary (its resources and their row counts, no rows), no search words; writes its compact descriptor."""
     pkg = load_package(Path(folder), rows_of=set())
     for res in pkg.resources.values():  # counted from the CSVs: the catalog's JSON is every report's rows
         res.count = count_rows(res.csv_path) if res.csv_path is not None else None
     s, schemas = _summary(pkg)
     s["rows"] = {}
     write_if_changed(Path(work) / report_page.data_dir(pkg) / "datapackage.json", _compact_json(pkg.descriptor))
-    return s, schemas
+    return s, schemas, []
 
 
 def _light_package(folder: Path) -> Package:
@@ -294,20 +383,22 @@ def count_rows(csv_path: Path) -> int:
         return max(0, sum(1 for _ in csv.reader(fh)) - 1)
 
 
-def _skeleton_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Write the Markdown of one report's page without its HTML (what MkDocs reads first); returns its summary.
+def _skeleton_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Write the Markdown of one report's page without its HTML (what MkDocs reads first); returns its
+    summary, the schemas this worker has not sent yet and its search words.
 
     Cheap (the package's small resources only), so MkDocs need not wait for the pages' HTML:
     `_page_job` writes that beside MkDocs, and the page goes together in on_post_page.
     """
     pkg = load_package(Path(folder), summary.ROWS_OF)
-    result = _summary(pkg)  # of the package as published, before any override of its page path
+    s, schemas = _summary(pkg)  # of the package as published, before any override of its page path
+    words = search_dict.package_words(pkg)
     if override:
         pkg.descriptor.setdefault("juesuan", {})["department_slug"] = pkg.slug
     with stashing([]):
         page = report_page.report_page(pkg, site_url, skeleton=True)
     write_if_changed(Path(work) / "docs" / (pkg.page_dir + "/index.md"), page)
-    return result
+    return s, schemas, words
 
 
 def _page_job(folder: str, work: str, site_url: str, override: bool) -> None:

@@ -3,6 +3,11 @@
 `juesuan site` prepares the build (`generate.prepare`) before MkDocs runs and decides whether a
 dirty build is enough; `mkdocs build`/`serve` on their own prepare it here. Report, department
 and region pages are out of the nav; their HTML blocks come back in `on_post_page`.
+
+MkDocs reads every page, then writes every page. In a clean build the pages across reports (and
+the hand-written pages with markers) need every package's summary, which the workers hand back
+only when MkDocs has read all report pages: MkDocs reads them as empty pages first, and for real
+(`_read_again`) when it writes them, last, while the aggregator writes them beside it.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from juesuan.site import generate, overview
+from juesuan.site import generate
 from juesuan.site.html import BLOCKS_MARK, split_blocks, squeeze, unstash
 
 _build: generate.Build | None = None
@@ -23,6 +28,9 @@ _read: dict[str, str] = {}
 _entries: dict[str, list[dict]] = {}  # src_uri → the search entries made for the page in this build
 _seen = 0
 _doc_uris: list[str] = []
+_deferred: set[str] = set()  # pages MkDocs reads only when it writes them
+_read_late: set[str] = set()  # deferred pages being read for real
+_files: Files | None = None
 _publisher: "_Publisher | None" = None
 SEARCH_ENTRIES = "search_entries.json"
 
@@ -61,9 +69,12 @@ def _search_plugin(config):
 
 @event_priority(100)  # before Material's search plugin reads jieba_dict_user in its on_config
 def on_config(config):
-    global _build, _seen
+    global _build, _seen, _files
     _read.clear()
     _entries.clear()
+    _deferred.clear()
+    _read_late.clear()
+    _files = None
     _seen = 0
     if generate.CURRENT is not None:
         _build = generate.CURRENT
@@ -76,7 +87,7 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
-    global _publisher
+    global _publisher, _files
     assert _build is not None
     for uri, path in _build.pages.items():
         if files.get_file_from_path(uri) is None:
@@ -86,15 +97,21 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, uri, abs_src_path=str(path)))
     marked = set()
     for f in files.documentation_pages():
-        if f.abs_src_path and f.src_uri not in _build.pages and "<!-- juesuan:" in Path(f.abs_src_path).read_text(encoding="utf-8"):
-            f.is_modified = lambda: True  # shows figures across reports: rendered again on every build
-            marked.add(f.src_uri)
+        if f.abs_src_path and f.src_uri not in _build.pages:
+            text = Path(f.abs_src_path).read_text(encoding="utf-8")
+            if "<!-- juesuan:" in text:
+                f.is_modified = lambda: True  # shows figures across reports: rendered again on every build
+                marked.add(f.src_uri)
+                _build.marker_names.update(m for m in generate.MARKERS if m in text)
     _publisher = _Publisher(_build, Path(config.site_dir), _build.dirty)
     # MkDocs reads pages in this order: the pages across reports and those with markers need every
     # package's summary, so they come last and the report pages' jobs run beside MkDocs until then.
     late = _build.late_pages | marked
+    if _build.late is not None:  # a clean build: the summaries come while MkDocs reads the report pages
+        _deferred.update(late)
     ordered = sorted(files, key=lambda f: f.src_uri in late)  # stable: the rest keeps its order
-    return Files(ordered)
+    _files = Files(ordered)
+    return _files
 
 
 def on_env(env, config, files):
@@ -102,7 +119,10 @@ def on_env(env, config, files):
     _doc_uris[:] = [f.src_uri for f in files.documentation_pages()]
     search = _search_plugin(config)
     if _build is not None:
-        _build.complete()
+        if _deferred:
+            _build.start_aggregate()  # collects the summaries and writes the search words first
+        else:
+            _build.complete()
         if search is not None and _build.jieba_dict is not None and _build.jieba_dict.is_file():
             try:
                 import jieba
@@ -120,23 +140,18 @@ def on_env(env, config, files):
     return env
 
 
-MARKERS = {
-    "<!-- juesuan:home -->": lambda b: overview.home_stats(b.packages),
-    "<!-- juesuan:metrics -->": lambda b: overview.metrics_table(generate.DATA / "metrics.csv"),
-    "<!-- juesuan:glossary -->": lambda b: overview.glossary_terms(b.packages),
-    "<!-- juesuan:rules -->": lambda b: overview.check_rules(),
-}
-
-
 def on_pre_page(page, config, files):
-    if _build is not None:
+    if _build is not None and page.file.src_uri not in _deferred:
         _build.wait_pages(page.file.src_uri)  # its worker may still be writing it
     return page
 
 
 def on_page_read_source(page, config) -> str | None:
     """A generated page's file, read once here (MkDocs would read it the same way) and remembered."""
-    if _build is None or page.file.src_uri not in _build.pages:
+    uri = page.file.src_uri
+    if uri in _deferred and uri not in _read_late:
+        return ""  # read for real when MkDocs writes it (`_read_again`)
+    if _build is None or uri not in _build.pages:
         return None
     text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
     _read[page.file.src_uri] = text.partition(BLOCKS_MARK)[0]
@@ -151,26 +166,38 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         # MkDocs' two passes they took ~1 GB at 10,000 reports.
         markdown, _ = split_blocks(markdown)
     if "<!-- juesuan:" in markdown:
-        _build.complete()
-        for marker, make in MARKERS.items():
+        for marker in generate.MARKERS:
             if marker in markdown:
-                markdown = markdown.replace(marker, make(_build))
+                markdown = markdown.replace(marker, _build.marker(marker))
     return markdown
 
 
-@event_priority(-100)  # after the search plugin has indexed the page
+def _read_again(page, config) -> None:
+    """What MkDocs' reading pass does for a page (`_populate_page`), now that its file is written."""
+    assert _build is not None and _files is not None
+    _build.complete()  # waits for the aggregator
+    _read_late.add(page.file.src_uri)
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=_files)
+    page.render(config, _files)
+    page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=_files)
+
+
+@event_priority(100)  # before the search plugin indexes the page
 def on_page_context(context, page, config, nav):
-    global _seen
-    search = _search_plugin(config)
-    if search is not None:
-        entries = search.search_index.entries
-        _entries[page.file.src_uri] = entries[_seen:]
-        _seen = len(entries)
+    if page.file.src_uri in _deferred:
+        _read_again(page, config)
     return context
 
 
 def on_post_page(output: str, page, config) -> str:
     """The generated HTML blocks go in after Markdown and search have seen only the page's skeleton."""
+    global _seen
+    search = _search_plugin(config)
+    if search is not None:  # the search plugin has indexed the page (in its on_page_context)
+        entries = search.search_index.entries
+        _entries[page.file.src_uri] = entries[_seen:]
+        _seen = len(entries)
     blocks = None
     read = _read.pop(page.file.src_uri, None)
     if read is not None:

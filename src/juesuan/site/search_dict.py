@@ -10,7 +10,7 @@ import csv
 import re
 from pathlib import Path
 
-from .load import Packages
+from .load import Package, Packages
 
 BUDGET_TERMS = ["三公经费", "机关运行经费", "政府采购", "因公出国（境）费", "公务用车购置及运行维护费", "公务接待费",
                 "公务用车购置费", "公务用车运行维护费", "基本支出", "项目支出", "人员经费", "公用经费",
@@ -19,15 +19,26 @@ BUDGET_TERMS = ["三公经费", "机关运行经费", "政府采购", "因公出
 _OK = re.compile(r"^[\w\u3000-\u303f\u4e00-\u9fff\uff00-\uffef（）()“”·]{2,40}$")
 
 
+def package_words(p: Package) -> list[str]:
+    """One report's candidate words, in the order `words` lists them (raw: `words` cleans them)."""
+    out = [p.department]
+    out += [s for s in (p.meta.get("short_names") or []) if isinstance(s, str)]
+    for r in p.rows("spending_by_function"):
+        out += [str(r.get(k) or "") for k in ("class_name", "kuan_name", "xiang_name")]
+    out += [str(r.get("class_name") or "") for r in p.rows("spending_by_class")]
+    out += [str(r.get("term") or "") for r in p.rows("glossary")]
+    return out
+
+
 def words(pk: Packages, classification_csv: Path | None = None) -> list[str]:
+    return merge([package_words(p) for p in pk.reports], classification_csv)
+
+
+def merge(per_report: list[list[str]], classification_csv: Path | None = None) -> list[str]:
+    """The dictionary's words: budget terms, each report's words (in report order), the classification's names."""
     out: list[str] = list(BUDGET_TERMS)
-    for p in pk.reports:
-        out.append(p.department)
-        out += [s for s in (p.meta.get("short_names") or []) if isinstance(s, str)]
-        for r in p.rows("spending_by_function"):
-            out += [str(r.get(k) or "") for k in ("class_name", "kuan_name", "xiang_name")]
-        out += [str(r.get("class_name") or "") for r in p.rows("spending_by_class")]
-        out += [str(r.get("term") or "") for r in p.rows("glossary")]
+    for ws in per_report:
+        out += ws
     if classification_csv and classification_csv.is_file():
         with classification_csv.open(encoding="utf-8-sig", newline="") as fh:
             out += [r.get("name") or "" for r in csv.DictReader(fh)]
