@@ -198,7 +198,7 @@ def build_packages(
 
     keep = set(summary.written) | {CATALOG}
     for entry in sorted(packages_dir.iterdir()):
-        if entry.is_dir() and entry.name not in keep and is_juesuan_package(entry):
+        if entry.name not in keep and entry.is_dir() and is_juesuan_package(entry):
             shutil.rmtree(entry)
             summary.removed.append(entry.name)
     cache.save(keep)

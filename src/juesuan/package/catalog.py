@@ -53,7 +53,7 @@ def _csv_stream(fields: list[dict], parts: list, res: str) -> Stream:
         yield header
         for part in parts:
             if part.sizes[res][0]:
-                yield part.chunks(res)[0]
+                yield part.chunk(res, 0)
     return Stream(pieces)
 
 
@@ -62,7 +62,7 @@ def _json_stream(parts: list, res: str) -> Stream:
         first = True
         for part in parts:
             if part.sizes[res][1]:
-                yield (b"[\n" if first else b",\n") + part.chunks(res)[1]
+                yield (b"[\n" if first else b",\n") + part.chunk(res, 1)
                 first = False
         yield b"[]\n" if first else b"\n]\n"
     return Stream(pieces)

@@ -354,8 +354,8 @@ def recover_interrupted(packages_dir: Path) -> None:
     if not packages_dir.is_dir():
         return
     for entry in sorted(packages_dir.iterdir()):
-        if not entry.is_dir():
-            continue
+        if not entry.name.startswith((OLD_PREFIX, TMP_PREFIX)) or not entry.is_dir():
+            continue  # (the name first: a stat for each of thousands of packages showed)
         if entry.name.startswith(OLD_PREFIX):
             original = packages_dir / entry.name.split("-", 3)[-1]
             if not original.exists() and is_safe(original.name):
