@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from . import charts, regions, safe
@@ -537,10 +538,15 @@ def keywords(pkg: Package) -> list[str]:
     words += [str(r.get("class_name") or "") for r in pkg.rows("spending_by_class")]
     out: dict[str, None] = {}  # insertion-ordered set
     for w in dict.fromkeys(words):  # 类/款 names repeat over the rows: each distinct word cleaned once
-        w = safe.title(w, 40).replace(" ", "")
+        w = _keyword(w)
         if len(w) >= 2 and w != "（无名称）":
             out[w] = None
     return list(out)
+
+
+@lru_cache(maxsize=8192)  # the same 类/款/项 names come back in report after report (both page jobs use them)
+def _keyword(word: str) -> str:
+    return safe.title(word, 40).replace(" ", "")
 
 
 def search_tags(pkg: Package, limit: int = 80) -> list[str]:
