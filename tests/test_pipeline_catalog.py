@@ -101,3 +101,34 @@ def test_a_report_whose_row_count_changed_shifts_the_others_and_they_are_reused(
     compared = _spy_rows(monkeypatch)
     assert validate_packages(out, echo=None, cache_dir=cache).errors == 0
     assert compared == []  # both runs of rows were recognised where they now are
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_cutting_a_catalog_csv_into_runs_reads_the_rows_the_plain_reader_reads(tmp_path, multiline):
+    import csv
+    import io
+
+    import juesuan.checks.batch as batch
+
+    class Nothing:  # no earlier verdicts: every run is parsed
+        old, new, known, keys = {}, {}, {}, {}
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["package", "n", "text"])
+    for p in range(30):
+        for k in range(1 + p % 4):
+            writer.writerow([f"report-{p}", k, f"第{k}行\n续" if multiline and p % 9 == 3 else f"值,{k}"])
+    path = tmp_path / "figures.csv"
+    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    header, rows, error = batch._read_rows(path)
+    assert error is None and len(rows) == sum(1 + p % 4 for p in range(30))
+    runs = batch.Segments(Nothing(), "catalog\x1ffigures", "{}", "-", None).split(path, header)
+    assert [value for value, _, _ in runs] == [f"report-{p}" for p in range(30)]
+    assert [row for _, numbered, _ in runs for _, row in numbered] == rows
+    assert [n for _, numbered, _ in runs for n, _ in numbered] == list(range(2, len(rows) + 2))
+    # the runs' byte lengths add up to the file after its header
+    assert sum(segment[0] for _, _, segment in runs) == len(path.read_bytes()) - len("\ufeffpackage,n,text\n".encode())
+    # a report whose rows are not together is not cut into runs (its key could repeat unseen)
+    path.write_bytes(path.read_bytes() + "report-0,9,x\n".encode("utf-8"))
+    assert batch.Segments(Nothing(), "catalog\x1ffigures", "{}", "-", None).split(path, header) is None

@@ -25,7 +25,9 @@ import io
 import json
 import os
 import re
+from bisect import bisect_left
 from concurrent.futures import ProcessPoolExecutor
+from itertools import accumulate, islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable
@@ -489,6 +491,8 @@ class Segments:
                 return None
             pos, n = lines.pos, 2
             view = memoryview(data)
+            table: tuple[list[bytes], list[int]] | None = None  # the lines from the first row parsed on, their offsets
+            chunks = _Chunks()
             while pos < len(data):
                 # a run judged before, starting here?
                 comma = data.find(b",", pos, pos + 300)
@@ -508,20 +512,31 @@ class Segments:
                             pos, n = pos + size, n + count
                             continue
                 # else parse the rows of one report from here, up to the first row of another
-                lines = _Lines(data, pos)
-                reader = csv.reader(lines, strict=True)
-                numbered: list[tuple[int, list[str]]] = []
-                start, end, value = pos, pos, None
-                for row in reader:
-                    v = row[0] if row else ""
-                    if value is None:
-                        value = v
-                    elif v != value:
-                        break
-                    numbered.append((n, row))
-                    n += 1
-                    end = lines.pos
-                if value is None or value in seen:
+                if table is None:
+                    lines_from = data[pos:].splitlines(keepends=True)  # as io.StringIO(newline="") splits
+                    table = (lines_from, list(accumulate(map(len, lines_from), initial=pos)))
+                i = bisect_left(table[1], pos)
+                if i >= len(table[0]) or table[1][i] != pos:
+                    return None
+                start = pos
+                found = chunks.run(table, i, n)
+                if found is None:  # a record over several lines: one record at a time
+                    rows = _records(table, i)
+                    first = next(rows, None)
+                    if first is None:
+                        return None
+                    row, _, end = first
+                    value = row[0] if row else ""
+                    numbered = [(n, row)]
+                    for row, _, row_end in rows:
+                        if (row[0] if row else "") != value:
+                            break
+                        numbered.append((n + len(numbered), row))
+                        end = row_end
+                else:
+                    value, numbered, end = found
+                n += len(numbered)
+                if value in seen:
                     return None
                 seen.add(value)
                 if data.find(b"\r", start, end) >= 0:
@@ -546,6 +561,57 @@ class Segments:
             key = self._key(value, digest)
             if key is not None:
                 self.own.pending.append((key, verdicts[value]))
+
+
+class _Chunks:
+    """The catalog's rows parsed CHUNK lines at a time by csv.reader (in C), while every record is
+    one line, so a run's rows are found without a Python step per record."""
+
+    CHUNK = 4096
+
+    def __init__(self):
+        self.first, self.rows, self.keys = 0, [], []  # line index of rows[0]; rows; their first cells
+        self.broken = False  # a chunk held a record over several lines: the rest is read record by record
+
+    def run(self, table: tuple[list[bytes], list[int]], i: int, n: int) -> tuple[str, list, int] | None:
+        """(report, numbered rows, end offset) of the run of rows from line i on; None when a chunk
+        holds a record over several lines (or is not CSV): the caller then reads record by record."""
+        lines, offsets = table
+        value, numbered, k = None, [], i
+        while k < len(lines) and not self.broken:
+            if not self.first <= k < self.first + len(self.rows):
+                j = min(len(lines), k + self.CHUNK)
+                try:
+                    rows = list(csv.reader(map(bytes.decode, lines[k:j]), strict=True))
+                except csv.Error:
+                    rows = []
+                if len(rows) != j - k:
+                    self.broken = True
+                    return None
+                self.first, self.rows, self.keys = k, rows, [r[0] if r else "" for r in rows]
+            a = k - self.first
+            keys = self.keys
+            if value is None:
+                value = keys[a]
+            b, m = a, len(keys)
+            while b < m and keys[b] == value:
+                b += 1
+            numbered.extend(zip(range(n + len(numbered), n + len(numbered) + b - a), self.rows[a:b]))
+            k += b - a
+            if b < m:
+                break
+        return (value, numbered, offsets[k]) if value is not None and not self.broken else None
+
+
+def _records(table: tuple[list[bytes], list[int]], i: int):
+    """(row, start, end) of each CSV record from line i on: csv.reader's line_num tells where a record ends."""
+    lines, offsets = table
+    reader = csv.reader(map(bytes.decode, islice(lines, i, None)), strict=True)
+    before = i
+    for row in reader:
+        after = i + reader.line_num
+        yield row, offsets[before], offsets[after]
+        before = after
 
 
 class _Lines:
