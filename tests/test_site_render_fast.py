@@ -96,3 +96,8 @@ def test_keywords_and_tags_each_once_in_order():
                                          "一般行政管理事务", "＜b＞社会保障＜/b＞"]
     assert report_page.search_tags(pkg) == ["市科技", "科技", "四川", "科学技术支", "科学技术管理事", "行政运",
                                             "一般行政管理事", "＜b＞社会保障＜/b"]
+
+
+def test_line_breaks_are_escapes():
+    """multiline's fast path returns text with none of `text`'s escapes as it is: that must include line breaks."""
+    assert all(c in safe._ESCAPES for c in "\r\n\u2028\u2029")

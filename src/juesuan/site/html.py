@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from . import safe
+from .load import number
 
 
 def num(value: float | None, digits: int = 2) -> str:
@@ -27,8 +28,6 @@ def printed(row: dict[str, Any] | None, value_key: str = "value", text_key: str 
     t = row.get(text_key)
     if isinstance(t, str) and t.strip():
         return safe.text(t.strip())
-    from .load import number
-
     return num(number(row.get(value_key)))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import charts, regions, safe
 from .html import num, printed, raw, rel, table
-from .load import Package, number
+from .load import Package, _path_slug, number
 
 CARDS = [
     ("收支总计", ("grand_total_income", "grand_total_expenditure")),
@@ -35,8 +35,6 @@ METRIC_LABELS: dict[str, str] = {}  # filled by the builder from juesuan's metri
 
 def data_dir(pkg: Package) -> str:
     """Site folder of a package's downloads."""
-    from .load import _path_slug
-
     return f"data/{_path_slug(pkg.slug, 'package')}/"
 
 
@@ -45,8 +43,6 @@ def zip_path(pkg: Package) -> str:
 
 
 def file_name(path) -> str:
-    from .load import _path_slug
-
     return _path_slug(path.name, "file")
 
 
@@ -71,11 +67,14 @@ QUALIFIER_LABELS = {"restated": "明细中所列"}
 
 def three_public_rows(pkg: Package) -> list[dict[str, Any]]:
     """Every 三公 figure, qualified rows (vehicle types, restatements) included."""
-    return [r for r in pkg.rows("figures") if (r.get("metric") in THREE_PUBLIC_ALL
-            or str(r.get("metric") or "").startswith("vehicles_")) and number(r.get("value")) is not None]
+    return [r for r in pkg.rows("figures") if _three_public_metric(r.get("metric")) and number(r.get("value")) is not None]
 
 
 THREE_PUBLIC_TOPICS = set(THREE_PUBLIC_ALL)
+
+
+def _three_public_metric(m: Any) -> bool:
+    return isinstance(m, str) and (m in THREE_PUBLIC_TOPICS or m.startswith("vehicles_"))
 
 
 class Lines:
@@ -236,13 +235,16 @@ def change_short(row: dict[str, Any], unit: str = "") -> str:
         return ""
     if c is not None and c == 0 and not p:
         return "持平"
-    sign = lambda v: "+" if v > 0 else "−" if v < 0 else ""
     parts = []
     if c is not None:
-        parts.append(f"{sign(c)}{num(abs(c))}" + (f" {safe.text(unit)}" if unit else ""))
+        parts.append(f"{_sign(c)}{num(abs(c))}" + (f" {safe.text(unit)}" if unit else ""))
     if p is not None:
-        parts.append(f"{sign(p)}{num(abs(p))}%")
+        parts.append(f"{_sign(p)}{num(abs(p))}%")
     return "，".join(parts)
+
+
+def _sign(v: float) -> str:
+    return "+" if v > 0 else "−" if v < 0 else ""
 
 
 def merged_refs(refs: list[str]) -> list:

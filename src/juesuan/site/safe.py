@@ -50,8 +50,11 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 def multiline(value: Any) -> str:
     """Escaped text with line breaks kept as <br> (no blank lines reach Markdown)."""
     s = "" if value is None else value if type(value) is str else str(value)
-    if _LINE_BREAK.search(s) is None:  # most cells: one line, escaped as it is (a page has hundreds)
-        return text(s)
+    # Most cells (a page has hundreds) hold one line: the line breaks are among `text`'s escapes.
+    if _ESCAPE_RE.search(s) is None:
+        return s
+    if _LINE_BREAK.search(s) is None:
+        return s.translate(_ESCAPE_TABLE)
     parts = _LINE_BREAK.split(s)
     return "<br>".join(text(p) for p in parts if p.strip())
 
