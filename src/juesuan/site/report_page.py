@@ -119,11 +119,17 @@ class Lines:
 
         short: just the number (and page), for a table column headed 原文行.
         """
-        w = self._line(row)
-        if w is None:
+        line = number(row.get("source_line"))  # `_line` and `_quote` written out: a page makes ~90 of these
+        if line is None:
             return ""
-        n, page = w
-        self._quote(n, row, key)
+        n = int(line)
+        page = number(row.get("source_page"))
+        if page is not None:
+            page = int(page)
+        if n not in self.text:
+            t = row.get(key)
+            if isinstance(t, str) and t.strip():
+                self.text[n] = t
         if short:
             label = f"第{page}页 {n}" if page is not None else str(n)
         else:
