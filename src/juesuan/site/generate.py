@@ -711,16 +711,21 @@ def make_zips(work: Path, zips: dict[str, tuple[Path, list[Path] | None]]) -> No
 
 
 def publish_data(site_dir: Path, files: dict[str, Path], only: set[str] | None = None) -> int:
-    """Copy the downloads into the site (all, or `only` those plus any missing); returns how many."""
+    """Copy the downloads into the site (all, or `only` those plus any missing); returns how many.
+
+    Plain strings and os.path: a rebuild checks ~150,000 files at 10,000 reports (pathlib took 2 s).
+    """
     n = 0
-    made: set[Path] = set()
+    made: set[str] = set()
+    root = os.fspath(site_dir)
     for uri, src in files.items():
-        dest = site_dir / uri
-        if only is not None and uri not in only and dest.is_file():
+        dest = os.path.join(root, uri)
+        if only is not None and uri not in only and os.path.isfile(dest):
             continue
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.add(dest.parent)
+        parent = os.path.dirname(dest)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         shutil.copyfile(src, dest)
         n += 1
     return n
