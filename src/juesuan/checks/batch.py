@@ -467,12 +467,14 @@ class Segments:
         own = self.own
         if own.known.get(value) != [] or value not in own.keys or not NAME.match(value) or value.startswith("."):
             return None
-        h = hashlib.sha256(f"{self.resource}\n{self.schema_digest}\n{self.head}\n{own.keys[value]}\n{value}\n"
-                           f"{digest}".encode("utf-8"))
-        if self.ref_source is not None:
-            for _, row in own.ref_rows(self.ref_source).get(value, []):
-                h.update(f"\x1d{chr(31).join(row)}".encode("utf-8"))
-        return "seg:" + h.hexdigest()
+        ref = ""
+        if self.ref_source is not None:  # the report's rows of the referenced table (the same for every resource)
+            ref = own.ref_texts.get((self.ref_source, value))
+            if ref is None:
+                ref = own.ref_texts[self.ref_source, value] = "".join(
+                    f"\x1d{chr(31).join(row)}" for _, row in own.ref_rows(self.ref_source).get(value, []))
+        return "seg:" + hashlib.sha256(f"{self.resource}\n{self.schema_digest}\n{self.head}\n{own.keys[value]}\n"
+                                       f"{value}\n{digest}{ref}".encode("utf-8")).hexdigest()
 
     def split(self, path: Path, labels: list[str]) -> list[tuple[str, list | None, Any]] | None:
         """(report, numbered rows or None for a reused run, its segment) per run, in file order; None
@@ -665,6 +667,7 @@ class OwnRows:
         self.descriptors: dict[str, dict | None] = {}
         self.looser: dict[tuple[int, int], tuple[dict, dict, bool]] = {}  # values keep the ids' objects alive
         self.refs: dict[Path, dict[str, list]] = {}
+        self.ref_texts: dict[tuple[Path, str], str] = {}  # (referenced table, report) → its rows, for Segments
         self.whole: list[tuple[str, str]] = []  # (unit, verdict key) of tables sent whole to frictionless
         self.pending: list[tuple[str, str]] = []  # (Segments verdict key, the key unit's verdict key it needs)
 
@@ -801,8 +804,7 @@ class _Batches:
         self.tasks.append(((index, count), task))
         self.rows += size
         if self.pool is None and self.rows >= PARALLEL_FROM and self.workers > 1:
-            import frictionless  # noqa: F401  (imported once, before the workers fork)
-
+            _warm()  # (once, before the workers fork)
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("fork"))
             for _, earlier in self.tasks:
                 self.futures[id(earlier)] = self.pool.submit(_run_task, earlier)
@@ -818,8 +820,7 @@ class _Batches:
         self._advance(final=True)
         tasks = [task for _, task in sorted(self.tasks, key=lambda t: t[0])]
         if self.pool is None and self.rows >= PARALLEL_FROM and self.workers > 1 and len(tasks) > 1:
-            import frictionless  # noqa: F401
-
+            _warm()
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("fork"))
         if self.pool is None:
             return [_run_task(t) for t in tasks]
@@ -836,6 +837,16 @@ class _Batches:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+
+
+def _warm() -> None:
+    """Import frictionless and let it load its plugins and field classes (lazily loaded on first
+    use) in the main process, so forked workers inherit them instead of each loading them."""
+    from frictionless import Schema, system
+
+    system.methods  # noqa: B018
+    Schema.from_descriptor({"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "number"},
+                                       {"name": "c", "type": "string"}, {"name": "d", "type": "object"}]})
 
 
 def _estimate(path: Path) -> int:
