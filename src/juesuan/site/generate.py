@@ -504,6 +504,7 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
     fp = code_fingerprint(site_url)
     _load_labels()
     manifest_path = work / MANIFEST
+    (work / "manifest.json").unlink(missing_ok=True)  # the whole-JSON manifest of FORMAT 6 and before
     old, schemas, lines = _read_manifest(manifest_path, fp)
     manifest = bool(old)
     b = Build(root=root, packages=Packages(packages_dir, [], None), work=work, site_url=site_url, fingerprint=fp,
