@@ -422,8 +422,20 @@ def _light_package(folder: Path) -> Package:
 
 
 def count_rows(csv_path: Path) -> int:
-    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
-        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
+    """The records of a CSV file, header excluded: its line ends outside quoted fields.
+
+    A quoted field's quotes come in pairs (a quote inside it is doubled), so a line end is inside a
+    field exactly when an odd number of quotes precede it. ~10x faster than csv.reader, which built
+    every row of the catalog's ~800,000 (5-7 s at 10,000 reports, in the main process on a rebuild).
+    """
+    records, inside = 0, False
+    with csv_path.open("rb") as fh:
+        for line in fh:
+            if line.count(b'"') & 1:
+                inside = not inside
+            if not inside:
+                records += 1
+    return max(0, records - 1)
 
 
 def _skeleton_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
