@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -117,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
 
+        # MkDocs alone: juesuan's objects (every package's summary) must not weigh on its garbage
+        # collections, as they would not in a plain `mkdocs build`.
+        del build, nav
+        gc.collect()
         t1, c1 = time.perf_counter(), time.process_time()
         config = load_config(str(cfg), site_dir=str(args.site_dir.resolve()))
         mkdocs_build(config)
