@@ -101,3 +101,21 @@ def test_keywords_and_tags_each_once_in_order():
 def test_line_breaks_are_escapes():
     """multiline's fast path returns text with none of `text`'s escapes as it is: that must include line breaks."""
     assert all(c in safe._ESCAPES for c in "\r\n\u2028\u2029")
+
+
+def test_loaded_paths_are_the_folders_files(monkeypatch):
+    """load_package's paths (made without pathlib parsing) equal `folder / name`, absolute or relative."""
+    from pathlib import Path
+
+    from juesuan.site.load import load_package
+
+    fixture = Path(__file__).parent / "data" / "site" / "datapackages"
+    monkeypatch.chdir(fixture)
+    for folder in sorted(p for p in fixture.iterdir() if (p / "datapackage.json").is_file()):
+        for path in (folder, Path(folder.name)):
+            pkg = load_package(path)
+            assert pkg.resources
+            for res in pkg.resources.values():
+                for f in (res.csv_path, res.json_path):
+                    if f is not None:
+                        assert f == path / f.name and str(f) == str(path / f.name) and f.is_file()

@@ -227,7 +227,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 def load_package(path: Path, rows_of: set[str] | None = None) -> Package:
     """Read one package folder (its datapackage.json and every resource, or only `rows_of` resources' rows)."""
-    descriptor = _read_json(path / "datapackage.json")
+    descriptor = _read_json(_child(path, "datapackage.json"))
     if not isinstance(descriptor, dict):
         raise ValueError(f"{path}/datapackage.json is not a JSON object")
     pkg = Package(slug=path.name, path=path, descriptor=descriptor)
@@ -241,8 +241,8 @@ def load_package(path: Path, rows_of: set[str] | None = None) -> Package:
         if isinstance(rel, str) and rel.endswith(".csv"):
             twin = rel[:-4] + ".json"
             if rel in plain:  # a plain file directly in the folder
-                csv_path = path / rel
-                json_path = path / twin if twin in plain else None
+                csv_path = _child(path, rel)
+                json_path = _child(path, twin) if twin in plain else None
             else:  # a sub-folder or a symlink: only if it stays inside the package folder
                 cand = path / rel
                 if _inside(cand, path):
@@ -255,6 +255,19 @@ def load_package(path: Path, rows_of: set[str] | None = None) -> Package:
             count=-1 if skip else None, csv_path=csv_path, json_path=json_path,
         )
     return pkg
+
+
+def _child(folder: Path, name: str) -> Path:
+    """`folder / name` for a file name listed in the folder, without pathlib parsing it again.
+
+    Two jobs load every changed package, ~35 paths each: `/` parsed each name (a tenth of loading
+    besides the JSON). `_make_child_relpath` is how pathlib itself makes a folder's children
+    (iterdir, as in summary.py); any other name, or a Python without it, takes the ordinary way.
+    """
+    make = getattr(folder, "_make_child_relpath", None)
+    if make is None or "/" in name or name in ("", ".", ".."):
+        return folder / name
+    return make(name)
 
 
 @dataclass
