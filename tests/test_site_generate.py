@@ -38,3 +38,23 @@ def test_count_rows_on_every_published_csv():
     assert paths
     for path in paths:
         assert count_rows(path) == csv_records(path), path
+
+
+def test_squeeze_lines_is_the_newline_run_regex():
+    """The line-by-line squeeze gives exactly what the regex it replaces gives, on every mix of whitespace."""
+    import random
+
+    from juesuan.site.html import _NEWLINE_RUN, _squeeze_lines
+
+    alphabet = ["a", "中", " ", "\t", "\r", "\n", "\u3000", "\xa0", "\x1c", "\f", "\v", "\u2028", "<"]
+    rng = random.Random(5)
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _squeeze_lines(text) == _NEWLINE_RUN.sub("\n", text), repr(text)
+
+
+def test_squeeze_keeps_verbatim_blocks():
+    from juesuan.site.html import squeeze
+
+    page = "<div>\n    <p>a</p>\n\n  </div>\n<pre>  x\n\n  y</pre>\n   <script>\n  var a;\n</script>  \n  end"
+    assert squeeze(page) == "<div>\n<p>a</p>\n</div>\n<pre>  x\n\n  y</pre>\n<script>\n  var a;\n</script>\nend"

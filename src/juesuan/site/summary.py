@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .load import Package, Resource
+from .load import Package, Resource, _child
 
 # Resources whose rows a summary keeps (some columns of them); the others are not read for it.
 ROWS_OF = {"figures", "spending_by_class", "spending_by_function", "glossary", "checks"}
@@ -76,17 +76,3 @@ def restore(summary: dict[str, Any], folder: Path, schemas: dict[str, Any]) -> P
                                        csv_path=_child(folder, csv_name) if csv_name else None,
                                        json_path=_child(folder, json_name) if json_name else None, count=count)
     return pkg
-
-
-def _child(folder: Path, name: str) -> Path:
-    """`folder / name` for a plain file name, without parsing the name again.
-
-    A rebuild restores every unchanged package's summary: at 10,000 reports `/` made 300,000 paths
-    (2 s of each rebuild, most of it pathlib parsing names it already knows are single parts).
-    `_make_child_relpath` is how pathlib itself makes a folder's children (iterdir); any other
-    name, or a Python without it, takes the ordinary way.
-    """
-    make = getattr(folder, "_make_child_relpath", None)
-    if make is None or "/" in name or name in ("", ".", ".."):
-        return folder / name
-    return make(name)
