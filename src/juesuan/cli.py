@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -266,17 +267,31 @@ def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, j
     summary = build_packages(outcomes, packages_dir, reports_root=reports_dir,
                              cache_dir=None if no_cache else cache_dir)
     done(mark)
-    mark = stage("validate", f"[3/4] validate {packages_dir}/")
-    result = validate_packages(packages_dir, echo=None, cache_dir=None if no_cache else cache_dir)
-    done(mark)
-    click.echo(result.describe())
-    if not no_site:
-        mark = stage("site", f"[4/4] site     → {site_dir}/")
-        from .site import build_site
-
-        site_timings = build_site(packages_dir, site_dir, echo=click.echo, cache_dir=cache_dir,
-                                  incremental=not no_cache)
+    validate_cache = None if no_cache else cache_dir
+    if no_site:
+        mark = stage("validate", f"[3/4] validate {packages_dir}/")
+        result = validate_packages(packages_dir, echo=None, cache_dir=validate_cache)
         done(mark)
+        click.echo(result.describe())
+    else:
+        # The site reads the packages, never the validation: both run at once (see _Beside).
+        click.echo(f"[3/4] validate {packages_dir}/ (beside the site, at low priority)")
+        beside = _Beside(validate_packages, packages_dir, echo=None, cache_dir=validate_cache)
+        try:
+            mark = stage("site", f"[4/4] site     → {site_dir}/")
+            from .site import build_site
+
+            site_timings = build_site(packages_dir, site_dir, echo=click.echo, cache_dir=cache_dir,
+                                      incremental=not no_cache)
+            done(mark)
+        except BaseException:
+            beside.stop()
+            raise
+        waited = time.perf_counter()
+        result, seconds["validate"] = beside.result()
+        seconds["validate_after_site"] = round(time.perf_counter() - waited, 3)
+        click.echo(f"      validate: {seconds['validate']:.1f} s ({seconds['validate_after_site']:.1f} s after the site)")
+        click.echo(result.describe())
         if isinstance(site_timings, dict):
             seconds.update({f"site_{k}": v for k, v in site_timings.items()})
     seconds["total"] = round(time.perf_counter() - t_start, 3)
@@ -287,6 +302,68 @@ def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, j
         timings.write_text(json.dumps(seconds, indent=1), encoding="utf-8")
     if result.errors:
         sys.exit(1)
+
+
+VALIDATE_NICENESS = 10  # below the site's workers (5): MkDocs and its page jobs come first
+
+
+class _Beside:
+    """A stage run in a forked process beside the next one; `result()` waits and returns its
+    value and seconds, or raises what it raised (as a JuesuanError with the same message).
+
+    `juesuan build` validates while the site is built: the site needs the packages, not their
+    validation, and MkDocs leaves the second core partly idle. Validation runs at lower priority
+    than the site's processes, so the site is slowed little; its result and exit status are the same.
+    """
+
+    def __init__(self, fn, *args, **kwargs):
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        # Not a daemon: validation starts worker processes of its own.
+        self._proc = ctx.Process(target=self._run, args=(send, fn, args, kwargs))
+        self._proc.start()
+        send.close()
+
+    @staticmethod
+    def _run(send, fn, args, kwargs) -> None:
+        try:
+            os.setpgid(0, 0)  # its own process group: `stop` ends its workers with it
+            os.nice(VALIDATE_NICENESS)
+        except OSError:
+            pass
+        t0 = time.perf_counter()
+        try:
+            value = fn(*args, **kwargs)
+            send.send(("ok", value, round(time.perf_counter() - t0, 3)))
+        except BaseException as e:  # noqa: BLE001 - handed to the parent, which reports it
+            send.send(("error", f"{e}" if isinstance(e, JuesuanError) else f"{type(e).__name__}: {e}", 0.0))
+        finally:
+            send.close()
+
+    def stop(self) -> None:
+        """The build failed: validation (and its workers, in its process group) is not waited for."""
+        import signal
+
+        if self._proc.is_alive():
+            try:
+                os.killpg(self._proc.pid, signal.SIGTERM)
+            except OSError:
+                self._proc.terminate()
+        self._proc.join()
+
+    def result(self):
+        try:
+            kind, value, secs = self._recv.recv()
+        except EOFError:
+            self._proc.join()
+            raise JuesuanError(f"validation stopped without a result (exit {self._proc.exitcode}); "
+                               "run `juesuan validate` to see why") from None
+        self._proc.join()
+        if kind == "error":
+            raise JuesuanError(value)
+        return value, secs
 
 
 def main() -> None:
