@@ -45,3 +45,28 @@ def test_another_exception_is_named():
 def test_a_process_that_dies_is_reported_with_its_exit_code():
     with pytest.raises(JuesuanError, match=r"exit 3"):
         _Beside(_dies).result()
+
+
+@pytest.mark.parametrize("up_to, beside", [(0, False), (8, True)])
+def test_build_makes_the_site_whether_validation_runs_first_or_beside(tmp_path, monkeypatch, up_to, beside):
+    """The five sample reports are six changed packages: validated first above the threshold, beside below it;
+    either way the site is built and the validation's result printed."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    import juesuan.cli as cli_mod
+
+    monkeypatch.setattr(cli_mod, "BESIDE_UP_TO", up_to)
+    reports = Path(__file__).parent.parent / "reports"
+    args = ["build", "--reports", str(reports), "--packages", str(tmp_path / "pk"), "--site-dir", str(tmp_path / "site"),
+            "--cache-dir", str(tmp_path / "cache"), "--timings", str(tmp_path / "t.json")]
+    result = CliRunner().invoke(cli_mod.cli, args)
+    assert result.exit_code == 0, result.output
+    assert ("beside the site" in result.output) is beside
+    assert "[4/4] site" in result.output and (tmp_path / "site" / "index.html").is_file()
+    assert "packages: valid" in result.output
+    import json
+
+    timings = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    assert {"validate", "site"} <= set(timings) and ("validate_after_site" in timings) is beside

@@ -146,6 +146,13 @@ def on_pre_page(page, config, files):
     return page
 
 
+def _read_page(path: str) -> str:
+    """A generated page file (UTF-8; a BOM dropped, as MkDocs does): bytes then decode, ~1/3
+    faster than read_text's utf-8-sig codec; every page is read twice, in MkDocs' own thread."""
+    text = Path(path).read_bytes().decode("utf-8")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 def on_page_read_source(page, config) -> str | None:
     """A generated page's file, read once here (MkDocs would read it the same way) and remembered."""
     uri = page.file.src_uri
@@ -153,7 +160,7 @@ def on_page_read_source(page, config) -> str | None:
         return ""  # read for real when MkDocs writes it (`_read_again`)
     if _build is None or uri not in _build.pages:
         return None
-    text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    text = _read_page(page.file.abs_src_path)
     _read[page.file.src_uri] = text.partition(BLOCKS_MARK)[0]
     return text
 
@@ -203,7 +210,7 @@ def on_post_page(output: str, page, config) -> str:
     if read is not None:
         if _build is not None:
             _build.wait_html(page.file.src_uri)  # its worker may still be writing the page's HTML
-        markdown, blocks = split_blocks(Path(page.file.abs_src_path).read_text(encoding="utf-8-sig"))
+        markdown, blocks = split_blocks(_read_page(page.file.abs_src_path))
         if markdown != read:
             raise generate.SiteError(f"{page.file.src_uri}: the page changed while MkDocs built it; build again")
     # Squeezed before the blocks go back: they hold no blank lines, and the theme's part is a third of the bytes.
