@@ -102,9 +102,14 @@ class DigestIndex:
         self.changed = True
 
     def fresh(self, rel: str, st: os.stat_result) -> str | None:
-        """The remembered digest when the file looks unchanged since, else None."""
+        """The remembered digest when the file looks unchanged since (same stat_signature), else None.
+
+        Asked for every file of every package on each run (300,000 at 10,000 reports): the fields
+        are compared one by one rather than through a new stat_signature list.
+        """
         entry = self.entries.get(rel)
-        if entry and len(entry) == 5 and entry[:4] == stat_signature(st):
+        if entry and len(entry) == 5 and entry[0] == st.st_size and entry[1] == st.st_mtime_ns \
+                and entry[2] == st.st_ctime_ns and entry[3] == st.st_ino:
             return entry[4]
         return None
 
@@ -121,18 +126,13 @@ class DigestIndex:
     def folder(self, name: str) -> dict[str, str]:
         """file name → sha256 for every file in the package folder `name` (a stat each when unchanged)."""
         out = {}
-        entries_of = self.entries.get
         with os.scandir(os.path.join(self.root, name)) as entries:
             for entry in entries:
                 if entry.is_file(follow_symlinks=False):
                     rel = f"{name}/{entry.name}"
                     st = entry.stat(follow_symlinks=False)
-                    known = entries_of(rel)
-                    if known and len(known) == 5 and known[0] == st.st_size and known[1] == st.st_mtime_ns \
-                            and known[2] == st.st_ctime_ns and known[3] == st.st_ino:
-                        out[entry.name] = known[4]
-                    else:
-                        out[entry.name] = self.digest(rel, st)
+                    sha = self.fresh(rel, st)
+                    out[entry.name] = sha if sha is not None else self.digest(rel, st)
         return dict(sorted(out.items()))
 
     def forget_missing(self, names: set[str]) -> None:

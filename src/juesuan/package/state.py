@@ -142,18 +142,12 @@ class PackageCache:
     # -- report packages -----------------------------------------------------------------------
     def _on_disk(self, name: str, digests: dict[str, str]) -> bool:
         """True when packages_dir/name holds exactly the files written, unmodified since."""
-        known = self.digests.entries
         seen = 0
         try:
             with os.scandir(os.path.join(self.packages_dir, name)) as entries:
-                for e in entries:  # as DigestIndex.fresh, written out: a stat per file of every package
+                for e in entries:  # a stat per file of every package
                     expected = digests.get(e.name)
-                    entry = known.get(f"{name}/{e.name}")
-                    if expected is None or not entry or len(entry) != 5 or entry[4] != expected:
-                        return False
-                    st = e.stat(follow_symlinks=False)
-                    if entry[0] != st.st_size or entry[1] != st.st_mtime_ns or entry[2] != st.st_ctime_ns \
-                            or entry[3] != st.st_ino:
+                    if expected is None or self.digests.fresh(f"{name}/{e.name}", e.stat(follow_symlinks=False)) != expected:
                         return False
                     seen += 1
         except OSError:
