@@ -114,8 +114,7 @@ class Build:
         self.pending.clear()  # the skeleton jobs are those jobs: all done
         per_report = [self.words[p.path.name] if p.path.name in self.words else search_dict.package_words(p)
                       for p in self.packages.reports]
-        write_if_changed(self.jieba_dict, "".join(f"{w} 100000 nz\n"
-                                                  for w in search_dict.merge(per_report, DATA / "classification.csv")))
+        write_if_changed(self.jieba_dict, search_dict.dictionary(search_dict.merge(per_report, DATA / "classification.csv")))
 
     def complete(self) -> None:
         """Collect the summaries, then write the pages across reports (here, or in the aggregator if it runs)."""
@@ -157,9 +156,11 @@ class Build:
         self.manifest = (self.work / MANIFEST, None)  # the aggregator wrote it as manifest.jsonl.next
 
     def marker(self, marker: str) -> str:
+        """What replaces `marker` in a hand-written page: made by `complete`, or here once the summaries are in."""
         if marker not in self.markers:
             self.complete()
-            self.markers.setdefault(marker, MARKERS[marker](self))
+        if marker not in self.markers:
+            self.markers[marker] = MARKERS[marker](self)
         return self.markers[marker]
 
     def _aggregate(self) -> tuple[tuple[Path, str], dict[str, str], dict[str, str]]:
@@ -261,10 +262,7 @@ def _manifest_text(fingerprint: str, entries: dict[str, Any], schemas: dict[str,
 
 def _aggregate_process(b: Build) -> None:
     """The aggregator (a forked process): the pages across reports, the manifest and the markers' text."""
-    try:
-        os.nice(WORKER_NICENESS)
-    except OSError:
-        pass
+    lower_priority()
     (path, manifest), page_keys, markers = b._aggregate()
     path.with_name(path.name + ".next").write_text(manifest, encoding="utf-8")
     (b.work / AGGREGATE_RESULT).write_text(json.dumps({"page_keys": page_keys, "markers": markers},
@@ -371,13 +369,18 @@ _SENT_SCHEMAS: set[str] | None = None  # in a worker process: schema digests alr
 WORKER_NICENESS = 5  # MkDocs' single thread is the build's critical path: the workers use what it leaves
 
 
-def _worker_init() -> None:
-    global _SENT_SCHEMAS
-    _SENT_SCHEMAS = set()
+def lower_priority() -> None:
+    """In a worker, the aggregator or the publisher: MkDocs' thread goes first."""
     try:
         os.nice(WORKER_NICENESS)
     except OSError:  # not allowed here: same priority, only slower
         pass
+
+
+def _worker_init() -> None:
+    global _SENT_SCHEMAS
+    _SENT_SCHEMAS = set()
+    lower_priority()
 
 
 def _summary(pkg: Package) -> tuple[dict[str, Any], dict[str, Any]]:

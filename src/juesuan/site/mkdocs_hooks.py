@@ -37,12 +37,7 @@ SEARCH_ENTRIES = "search_entries.json"
 
 def _publish(b: generate.Build, site_dir: Path, dirty: bool) -> None:
     # zlib and file copies in their own process: as a thread they fought MkDocs for the GIL.
-    try:
-        import os
-
-        os.nice(generate.WORKER_NICENESS)
-    except OSError:
-        pass
+    generate.lower_priority()
     generate.make_zips(b.work, b.zips)
     generate.publish_data(site_dir, b.data, b.changed_data if dirty else None)
 

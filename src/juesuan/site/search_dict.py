@@ -52,7 +52,6 @@ def merge(per_report: list[list[str]], classification_csv: Path | None = None) -
     return clean
 
 
-def write(pk: Packages, path: Path, classification_csv: Path | None = None) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{w} 100000 nz\n" for w in words(pk, classification_csv)), encoding="utf-8")
-    return path
+def dictionary(words: list[str]) -> str:
+    """jieba's user-dictionary format: a word a line, with a frequency high enough to keep it whole."""
+    return "".join(f"{w} 100000 nz\n" for w in words)
