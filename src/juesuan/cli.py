@@ -370,6 +370,9 @@ class _Beside:
             self._proc.join()
             raise JuesuanError(f"validation stopped without a result (exit {self._proc.exitcode}); "
                                "run `juesuan validate` to see why") from None
+        except BaseException:  # Ctrl+C while waiting: its own process group does not get the terminal's signal
+            self.stop()
+            raise
         self._proc.join()
         if kind == "error":
             raise JuesuanError(value)
