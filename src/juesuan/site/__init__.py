@@ -149,6 +149,15 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
         b.wait_pages()
         state["jieba"] = _jieba_digest(b)
         b.dirty = _can_be_dirty(old, state, site_dir, work)
+    elif b.late is not None and b.pool is not None:
+        # A clean build with workers: the pages across reports are rendered beside MkDocs by the
+        # aggregator, and MkDocs' own loop skips them, which only a dirty build can do (it asks
+        # each page's File whether it changed). On an emptied site folder that loop then builds
+        # everything else as a clean build would.
+        from mkdocs.utils import clean_directory
+
+        clean_directory(str(site_dir))
+        b.late_apart = True
     generate_s = time.perf_counter() - t0
 
     collector = _Collect()
@@ -159,7 +168,7 @@ def build_site(packages_dir: Path, site_dir: Path, echo: Callable[[str], None] =
     _fresh_jieba()
     generate.CURRENT = b
     try:
-        build(config, dirty=b.dirty)
+        build(config, dirty=b.dirty or b.late_apart)
     except (Abort, MkDocsException) as e:
         detail = "; ".join(collector.messages[:5])
         raise SiteError(f"site build failed: {e} {detail}".strip()) from e

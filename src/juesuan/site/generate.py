@@ -77,6 +77,9 @@ class Build:
     collected: bool = False
     manifest_lines: dict[str, str] = field(default_factory=dict)  # package → its line in the last manifest
     aggregator: Any = None  # the process writing the pages across reports while MkDocs writes the others
+    # A clean build: MkDocs runs as a dirty build on the emptied site folder, so that the pages it
+    # reads late are skipped in its own loop and rendered by the aggregator (see the hook).
+    late_apart: bool = False
 
     def wait_pages(self, uri: str | None = None) -> None:
         """Wait for one generated page's Markdown (or for every page, whole), re-raising errors."""
@@ -126,11 +129,13 @@ class Build:
         self.manifest, self.page_keys, self.markers = self._aggregate()
         self.late = None
 
-    def start_aggregate(self) -> None:
+    def start_aggregate(self, target: Any = None, args: tuple = ()) -> None:
         """Write the pages across reports in a process of their own, beside MkDocs writing the report pages.
 
         MkDocs reads those pages (and the hand-written ones with markers) only when it writes them,
-        last (see the hook): their Markdown needs every package's summary.
+        last (see the hook): their Markdown needs every package's summary. `target(self, *args)`
+        runs in that process instead of the plain aggregator when given (the hook's late writer,
+        which also renders those pages); it must call `aggregate_and_save` first.
         """
         import multiprocessing as mp
 
@@ -139,7 +144,8 @@ class Build:
         self.collect()
         for f in (AGGREGATE_RESULT, MANIFEST + ".next"):
             (self.work / f).unlink(missing_ok=True)
-        self.aggregator = mp.get_context("fork").Process(target=_aggregate_process, args=(self,), daemon=True)
+        self.aggregator = mp.get_context("fork").Process(target=target or _aggregate_process, args=(self, *args),
+                                                          daemon=True)
         self.aggregator.start()
         self.late = None
 
@@ -263,7 +269,14 @@ def _manifest_text(fingerprint: str, entries: dict[str, Any], schemas: dict[str,
 def _aggregate_process(b: Build) -> None:
     """The aggregator (a forked process): the pages across reports, the manifest and the markers' text."""
     lower_priority()
+    aggregate_and_save(b)
+
+
+def aggregate_and_save(b: Build) -> None:
+    """In the aggregator: write the pages across reports, and hand back the manifest and markers as files."""
+    b.aggregator = None  # this process's copy of the parent's handle on it
     (path, manifest), page_keys, markers = b._aggregate()
+    b.markers = markers
     path.with_name(path.name + ".next").write_text(manifest, encoding="utf-8")
     (b.work / AGGREGATE_RESULT).write_text(json.dumps({"page_keys": page_keys, "markers": markers},
                                                       ensure_ascii=False), encoding="utf-8")

@@ -8,6 +8,10 @@ MkDocs reads every page, then writes every page. In a clean build the pages acro
 the hand-written pages with markers) need every package's summary, which the workers hand back
 only when MkDocs has read all report pages: MkDocs reads them as empty pages first, and for real
 (`_read_again`) when it writes them, last, while the aggregator writes them beside it.
+
+In `juesuan build` (`Build.late_apart`) the aggregator also renders those pages, which are about
+half of all pages: MkDocs' own loop (a dirty build on an emptied site folder) skips them, so two
+processes render pages instead of one (`_write_late`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 
 from juesuan.site import generate
 from juesuan.site.html import BLOCKS_MARK, split_blocks, squeeze, unstash
@@ -32,7 +37,9 @@ _deferred: set[str] = set()  # pages MkDocs reads only when it writes them
 _read_late: set[str] = set()  # deferred pages being read for real
 _files: Files | None = None
 _publisher: "_Publisher | None" = None
+_nav: Navigation | None = None
 SEARCH_ENTRIES = "search_entries.json"
+LATE_RESULT = "late_pages.json"  # in the work folder: the late writer's search entries and log messages
 
 
 def _publish(b: generate.Build, site_dir: Path, dirty: bool) -> None:
@@ -64,7 +71,8 @@ def _search_plugin(config):
 
 @event_priority(100)  # before Material's search plugin reads jieba_dict_user in its on_config
 def on_config(config):
-    global _build, _seen, _files
+    global _build, _seen, _files, _nav
+    _nav = None
     _read.clear()
     _entries.clear()
     _deferred.clear()
@@ -113,8 +121,11 @@ def on_env(env, config, files):
     """Between reading and writing the pages: the summaries are all in, the search words go to jieba."""
     _doc_uris[:] = [f.src_uri for f in files.documentation_pages()]
     search = _search_plugin(config)
+    apart = _build is not None and bool(_deferred) and _build.late_apart
     if _build is not None:
-        if _deferred:
+        if apart:
+            _build.collect()  # the summaries and the search words, before jieba loads them here
+        elif _deferred:
             _build.start_aggregate()  # collects the summaries and writes the search words first
         else:
             _build.complete()
@@ -132,7 +143,93 @@ def on_env(env, config, files):
         folder = _build.work.parent / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    if apart:
+        _start_late_writer(env, config, files)
     return env
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _start_late_writer(env, config, files: Files) -> None:
+    """Fork the aggregator as the writer of the late pages; MkDocs' own (dirty) loop skips them."""
+    assert _build is not None
+    (_build.work / LATE_RESULT).unlink(missing_ok=True)
+    _build.start_aggregate(_write_late, (env, config, files, _nav))
+    for f in files.documentation_pages():
+        if f.src_uri in _deferred:
+            f.is_modified = _unmodified
+
+
+def _write_late(b: generate.Build, env, config, files: Files, nav: Navigation) -> None:
+    """In the aggregator: write the pages across reports, then render the late pages as MkDocs would.
+
+    Its search entries and MkDocs' log messages go back to the main process in LATE_RESULT (the
+    messages are logged there again: strict mode counts its warnings). The pages are written in the
+    order MkDocs' loop would have, with the same context (the same Files, nav and theme).
+    """
+    import logging
+    import marshal
+    import traceback
+
+    from mkdocs.commands.build import _build_page
+
+    messages: list[tuple[str, int, str]] = []
+
+    class _Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append((record.name, record.levelno, record.getMessage()))
+
+    log = logging.getLogger("mkdocs")
+    for h in list(log.handlers):
+        log.removeHandler(h)
+    log.addHandler(_Keep(logging.WARNING))
+    log.propagate = False
+    error = None
+    mine: list[File] = []
+    try:
+        generate.aggregate_and_save(b)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        mine = [f for f in doc_files if f.src_uri in _deferred]
+        for f in mine:
+            assert f.page is not None
+            _build_page(f.page, config, doc_files, nav, env, dirty=False, excluded=f.inclusion.is_excluded())
+        for f in mine:
+            assert f.page is not None
+            f.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+    except Exception as e:  # told to the main process, which fails the build with it
+        traceback.print_exc()
+        error = f"{type(e).__name__}: {e}"
+    data = {"entries": {f.src_uri: _entries.get(f.src_uri, []) for f in mine}, "log": messages, "error": error}
+    (b.work / LATE_RESULT).write_bytes(marshal.dumps(data))
+    if error is not None:
+        raise SystemExit(1)
+
+
+def _join_late_writer() -> None:
+    """The late writer's search entries and messages (logged here again), once it has finished."""
+    import logging
+    import marshal
+
+    assert _build is not None
+    if _build.aggregator is not None:
+        _build.aggregator.join()
+    try:
+        data = marshal.loads((_build.work / LATE_RESULT).read_bytes())
+    except (OSError, ValueError, EOFError):
+        return  # it died before writing: wait_aggregate reports its exit status
+    for name, level, message in data["log"]:
+        logging.getLogger(name).log(level, message)
+    if data["error"]:
+        raise generate.SiteError(f"writing the pages across reports failed: {data['error']}; fix it and build again")
+    _entries.update(data["entries"])
+
+
+def on_nav(nav: Navigation, config, files) -> Navigation:
+    global _nav
+    _nav = nav  # for the late writer
+    return nav
 
 
 def on_pre_page(page, config, files):
@@ -216,6 +313,8 @@ def on_post_page(output: str, page, config) -> str:
 @event_priority(-100)  # after the search plugin wrote its (in a dirty build: partial) index
 def on_post_build(config) -> None:
     global _build, _publisher
+    if _build is not None and _build.late_apart and _deferred:
+        _join_late_writer()
     if _build is not None:
         _build.finish()
     if _publisher is not None:
