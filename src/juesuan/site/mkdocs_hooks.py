@@ -107,6 +107,8 @@ def on_files(files: Files, config) -> Files:
                 marked.add(f.src_uri)
                 _build.marker_names.update(m for m in generate.MARKERS if m in text)
     _publisher = _Publisher(_build, Path(config.site_dir), _build.dirty)
+    if _build.late is not None and _search_plugin(config) is not None:
+        _load_jieba()  # ~1.5 s, while the workers write the report pages MkDocs reads next
     # MkDocs reads pages in this order: the pages across reports and those with markers need every
     # package's summary, so they come last and the report pages' jobs run beside MkDocs until then.
     late = _build.late_pages | marked
@@ -115,6 +117,16 @@ def on_files(files: Files, config) -> Files:
     ordered = sorted(files, key=lambda f: f.src_uri in late)  # stable: the rest keeps its order
     _files = Files(ordered)
     return _files
+
+
+def _load_jieba():
+    """jieba with its main dictionary loaded (as the first `load_userdict` would), or None without it."""
+    try:
+        import jieba
+    except ImportError:  # Material's search then does not segment either
+        return None
+    jieba.initialize()
+    return jieba
 
 
 def on_env(env, config, files):
@@ -130,10 +142,7 @@ def on_env(env, config, files):
         else:
             _build.complete()
         if search is not None and _build.jieba_dict is not None and _build.jieba_dict.is_file():
-            try:
-                import jieba
-            except ImportError:  # Material's search then does not segment either
-                jieba = None
+            jieba = _load_jieba()
             if jieba is not None:
                 jieba.load_userdict(str(_build.jieba_dict))  # as Material's search does for jieba_dict_user
     if _build is not None and env.bytecode_cache is None:
