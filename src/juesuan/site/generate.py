@@ -63,7 +63,8 @@ class Build:
     changed_packages: int = 0
     region_tree: regions.Region | None = None
     dirty: bool = False  # MkDocs renders only the pages whose file changed since the last build
-    pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → the job writing its Markdown
+    pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → the job making its first Markdown
+    skeletons: dict[str, str] = field(default_factory=dict)  # page src_uri → that Markdown, until MkDocs reads it
     html_pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → the job adding its HTML blocks
     jobs: dict[str, Any] = field(default_factory=dict)  # package folder name → job returning (summary, schemas)
     late_pages: set[str] = field(default_factory=set)  # pages across reports: written by `complete`
@@ -88,7 +89,7 @@ class Build:
         for u in [uri] if uri is not None else list(self.pending):
             fut = self.pending.pop(u, None)
             if fut is not None:
-                fut.result()
+                self.skeletons[u] = fut.result()[3]
         if uri is None:
             for u in list(self.html_pending):
                 self.wait_html(u)
@@ -109,12 +110,13 @@ class Build:
         self.collected = True
         entries, schemas, _ = self.late
         for name, fut in self.jobs.items():
-            s, sch, ws = fut.result()
+            s, sch, ws, _ = fut.result()
             schemas.update(sch)
             entries[name]["summary"] = s
             self.words[name] = ws
         self.jobs.clear()
-        self.pending.clear()  # the skeleton jobs are those jobs: all done
+        for u in list(self.pending):  # the skeleton jobs are those jobs: all done
+            self.wait_pages(u)
         per_report = [self.words[p.path.name] if p.path.name in self.words else search_dict.package_words(p)
                       for p in self.packages.reports]
         write_if_changed(self.jieba_dict, search_dict.dictionary(search_dict.merge(per_report, DATA / "classification.csv")))
@@ -407,8 +409,8 @@ def _summary(pkg: Package) -> tuple[dict[str, Any], dict[str, Any]]:
     return s, schemas
 
 
-def _catalog_job(folder: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """The catalog's summary (its resources and their row counts, no rows) and no search words.
+def _catalog_job(folder: str) -> tuple[dict[str, Any], dict[str, Any], list[str], None]:
+    """The catalog's summary (its resources and their row counts, no rows), no search words and no page.
 
     Counting the rows reads every CSV of the catalog (~800,000 rows at 10,000 reports): a worker's job.
     """
@@ -417,7 +419,7 @@ def _catalog_job(folder: str) -> tuple[dict[str, Any], dict[str, Any], list[str]
         res.count = count_rows(res.csv_path) if res.csv_path is not None else None
     s, schemas = _summary(pkg)
     s["rows"] = {}
-    return s, schemas, []
+    return s, schemas, [], None
 
 
 def _catalog_descriptor(folder: Path, work: Path) -> None:
@@ -454,12 +456,15 @@ def count_rows(csv_path: Path) -> int:
     return max(0, records - 1)
 
 
-def _skeleton_job(folder: str, work: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """Write the Markdown of one report's page without its HTML (what MkDocs reads first); returns its
-    summary, the schemas this worker has not sent yet and its search words.
+def _skeleton_job(folder: str, work: str, site_url: str,
+                  override: bool) -> tuple[dict[str, Any], dict[str, Any], list[str], str]:
+    """One report's summary, the schemas this worker has not sent yet, its search words, and the
+    Markdown of its page without the HTML (what MkDocs reads first).
 
     Cheap (the package's small resources only), so MkDocs need not wait for the pages' HTML:
-    `_page_job` writes that beside MkDocs, and the page goes together in on_post_page.
+    `_page_job` writes the whole page beside MkDocs, and the page goes together in on_post_page.
+    The Markdown goes back in memory: writing it as a file first, for MkDocs to read it and the
+    page job to replace it, cost more system time than making it (file-system calls on a busy disk).
     """
     pkg = load_package(Path(folder), summary.ROWS_OF)
     s, schemas = _summary(pkg)  # of the package as published, before any override of its page path
@@ -468,8 +473,7 @@ def _skeleton_job(folder: str, work: str, site_url: str, override: bool) -> tupl
         pkg.descriptor.setdefault("juesuan", {})["department_slug"] = pkg.slug
     with stashing([]):
         page = report_page.report_page(pkg, site_url, skeleton=True)
-    write_if_changed(Path(work) / "docs" / (pkg.page_dir + "/index.md"), page)
-    return s, schemas, words
+    return s, schemas, words, page
 
 
 def _page_job(folder: str, work: str, site_url: str, override: bool) -> None:

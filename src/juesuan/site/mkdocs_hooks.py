@@ -261,7 +261,9 @@ def on_page_read_source(page, config) -> str | None:
         return ""  # read for real when MkDocs writes it (`_read_again`)
     if _build is None or uri not in _build.pages:
         return None
-    text = _read_page(page.file.abs_src_path)
+    text = _build.skeletons.pop(uri, None)  # a report page's first Markdown, from its job
+    if text is None:
+        text = _read_page(page.file.abs_src_path)
     _read[page.file.src_uri] = text.partition(BLOCKS_MARK)[0]
     return text
 
