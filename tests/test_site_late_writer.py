@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.site import SiteError, build_site, generate, overview
+from juesuan.site import SiteError, build_site, generate, late, overview
 
 FIXTURE = Path(__file__).parent / "data" / "site" / "datapackages"
 
@@ -61,3 +61,59 @@ def test_an_error_in_the_late_writer_fails_the_build_with_its_reason(nine_packag
     monkeypatch.setattr(overview, "compare_page", broken)
     with pytest.raises(SiteError, match="the compare page cannot be made"):
         build_site(nine_packages, tmp_path / "site", echo=lambda s: None, cache_dir=tmp_path / "cache")
+
+
+def test_the_late_pages_are_shared_out_each_to_one_process():
+    share = late.Share(["a", "b", "c", "d", "e"])
+    assert share.take() == 0 and share.take() == 1  # the aggregator starts
+    assert not share.claim("a") and not share.claim("b")  # MkDocs' loop arrives: taken already
+    assert share.claim("c")  # the next one: MkDocs' loop takes it
+    assert share.take() == 3  # the aggregator goes on after it
+    assert not share.claim("d") and share.claim("e")
+    assert share.take() is None
+    assert share.claimed == ["c", "e"]
+    assert share.missed({"a", "b", "d"}) == [] and share.missed({"a", "b"}) == ["d"]
+
+
+def _site_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("who", ["main process", "late writer", "both"])
+def test_the_late_pages_are_the_same_whichever_process_renders_them(nine_packages, tmp_path, monkeypatch, who):
+    """MkDocs' loop renders every late page (the aggregator takes none), the aggregator renders them
+    all, or it renders the first half and MkDocs' loop the rest (the overview pages there, the
+    province pages here, whose nav shows the overview page's title): the site is byte for byte the
+    one built without workers, where MkDocs reads every page before it renders any."""
+    import time
+
+    real_take, real_claim = late.Share.take, late.Share.claim
+
+    def first_half(self):
+        with self.next.get_lock():
+            if self.next.value >= len(self.uris) // 2:
+                return None
+        return real_take(self)
+
+    def second_half(self, uri):
+        while self.next.value < len(self.uris) // 2:
+            time.sleep(0.01)
+        return real_claim(self, uri)
+
+    # Set here, inherited by the forked aggregator.
+    if who == "main process":
+        monkeypatch.setattr(late.Share, "take", lambda self: None)
+    elif who == "late writer":
+        monkeypatch.setattr(late.Share, "claim", lambda self, uri: False)
+    else:
+        monkeypatch.setattr(late.Share, "take", first_half)
+        monkeypatch.setattr(late.Share, "claim", second_half)
+    shared = tmp_path / "shared"
+    build_site(nine_packages, shared, echo=lambda s: None, cache_dir=tmp_path / "c1")
+    monkeypatch.undo()
+    monkeypatch.setattr(generate, "_pool", lambda n: None)
+    plain = tmp_path / "plain"
+    build_site(nine_packages, plain, echo=lambda s: None, cache_dir=tmp_path / "c2")
+    a, b = _site_files(shared), _site_files(plain)
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []

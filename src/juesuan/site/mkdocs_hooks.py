@@ -10,12 +10,14 @@ only when MkDocs has read all report pages: MkDocs reads them as empty pages fir
 (`_read_again`) when it writes them, last, while the aggregator writes them beside it.
 
 In `juesuan build` (`Build.late_apart`) the aggregator also renders those pages, which are about
-half of all pages: MkDocs' own loop (a dirty build on an emptied site folder) skips them, so two
-processes render pages instead of one (`_write_late`).
+half of all pages, while MkDocs renders the report pages: two processes render pages instead of
+one (`_write_late`). When MkDocs' own loop (a dirty build on an emptied site folder) reaches the
+late pages, it takes those the aggregator has not taken yet (`late.py`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
-from juesuan.site import generate
+from juesuan.site import generate, late
 from juesuan.site.html import BLOCKS_MARK, split_blocks, squeeze, unstash
 
 _build: generate.Build | None = None
@@ -38,6 +40,7 @@ _read_late: set[str] = set()  # deferred pages being read for real
 _files: Files | None = None
 _publisher: "_Publisher | None" = None
 _nav: Navigation | None = None
+_share: "_LateShare | None" = None  # the late pages, shared out between MkDocs' loop and the late writer
 SEARCH_ENTRIES = "search_entries.json"
 LATE_RESULT = "late_pages.json"  # in the work folder: the late writer's search entries and log messages
 
@@ -71,8 +74,9 @@ def _search_plugin(config):
 
 @event_priority(100)  # before Material's search plugin reads jieba_dict_user in its on_config
 def on_config(config):
-    global _build, _seen, _files, _nav
+    global _build, _seen, _files, _nav, _share
     _nav = None
+    _share = None
     _read.clear()
     _entries.clear()
     _deferred.clear()
@@ -157,18 +161,45 @@ def on_env(env, config, files):
     return env
 
 
-def _unmodified() -> bool:
-    return False
+class _LateShare(late.Share):
+    """The late pages (`late.Share`), and which of them each process reads before rendering any."""
+
+    def __init__(self, files: list[File], in_nav: set[str], config) -> None:
+        super().__init__([f.src_uri for f in files])
+        # Pages whose titles the nav shows (a generated page's title is its h1): each process reads
+        # them all before rendering any late page, as if MkDocs had read every page first.
+        self.titled = [f for f in files if f.generated_by is None or f.src_uri in in_nav]
+        self.config = config
+        self.loaded = False  # this process has the markers and has read the titled pages
+
+    def ready(self, b: generate.Build) -> None:
+        """Before MkDocs here reads a late page: the aggregator has written them and the markers."""
+        if self.loaded:
+            return
+        if not self.wait_aggregated(lambda: b.aggregator is not None and b.aggregator.is_alive()):
+            _join_late_writer()  # raises its error
+            raise generate.SiteError("the process writing the pages across reports stopped; build again")
+        result = json.loads((b.work / generate.AGGREGATE_RESULT).read_text(encoding="utf-8"))
+        b.markers.update(result["markers"])
+        self.read_titled()
+
+    def read_titled(self) -> None:
+        self.loaded = True
+        for f in self.titled:
+            assert f.page is not None
+            _read_late_page(f.page, self.config)
 
 
 def _start_late_writer(env, config, files: Files) -> None:
-    """Fork the aggregator as the writer of the late pages; MkDocs' own (dirty) loop skips them."""
+    """Fork the aggregator as a writer of the late pages; MkDocs' own (dirty) loop shares them out with it."""
+    global _share
     assert _build is not None
     (_build.work / LATE_RESULT).unlink(missing_ok=True)
+    pages = [f for f in files.documentation_pages() if f.src_uri in _deferred]
+    _share = _LateShare(pages, _build.in_nav, config)
     _build.start_aggregate(_write_late, (env, config, files, _nav))
-    for f in files.documentation_pages():
-        if f.src_uri in _deferred:
-            f.is_modified = _unmodified
+    for f in pages:
+        f.is_modified = functools.partial(_share.claim, f.src_uri)
 
 
 def _write_late(b: generate.Build, env, config, files: Files, nav: Navigation) -> None:
@@ -197,11 +228,16 @@ def _write_late(b: generate.Build, env, config, files: Files, nav: Navigation) -
     log.propagate = False
     error = None
     mine: list[File] = []
+    assert _share is not None
     try:
         generate.aggregate_and_save(b)
+        _share.aggregated.set()
+        _share.read_titled()
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        mine = [f for f in doc_files if f.src_uri in _deferred]
-        for f in mine:
+        pages = {f.src_uri: f for f in doc_files if f.src_uri in _deferred}
+        while (k := _share.take()) is not None:
+            f = pages[_share.uris[k]]
+            mine.append(f)
             assert f.page is not None
             _build_page(f.page, config, doc_files, nav, env, dirty=False, excluded=f.inclusion.is_excluded())
         for f in mine:
@@ -210,7 +246,8 @@ def _write_late(b: generate.Build, env, config, files: Files, nav: Navigation) -
     except Exception as e:  # told to the main process, which fails the build with it
         traceback.print_exc()
         error = f"{type(e).__name__}: {e}"
-    data = {"entries": {f.src_uri: _entries.get(f.src_uri, []) for f in mine}, "log": messages, "error": error}
+    data = {"entries": {f.src_uri: _entries.get(f.src_uri, []) for f in mine}, "done": [f.src_uri for f in mine],
+            "log": messages, "error": error}
     (b.work / LATE_RESULT).write_bytes(marshal.dumps(data))
     if error is not None:
         raise SystemExit(1)
@@ -233,6 +270,10 @@ def _join_late_writer() -> None:
     if data["error"]:
         raise generate.SiteError(f"writing the pages across reports failed: {data['error']}; fix it and build again")
     _entries.update(data["entries"])
+    assert _share is not None
+    missed = _share.missed(set(data["done"]))
+    if missed:  # each late page is rendered by one of the two processes
+        raise generate.SiteError(f"{len(missed)} pages across reports were not written (first: {missed[0]}); build again")
 
 
 def on_nav(nav: Navigation, config, files) -> Navigation:
@@ -284,8 +325,18 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 def _read_again(page, config) -> None:
     """What MkDocs' reading pass does for a page (`_populate_page`), now that its file is written."""
-    assert _build is not None and _files is not None
-    _build.complete()  # waits for the aggregator
+    assert _build is not None
+    if _share is not None:
+        _share.ready(_build)
+    else:
+        _build.complete()  # waits for the aggregator
+    _read_late_page(page, config)
+
+
+def _read_late_page(page, config) -> None:
+    assert _files is not None
+    if page.file.src_uri in _read_late:
+        return  # read already (its title was needed before)
     _read_late.add(page.file.src_uri)
     page.read_source(config)
     page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=_files)
