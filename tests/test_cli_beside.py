@@ -70,3 +70,26 @@ def test_build_makes_the_site_whether_validation_runs_first_or_beside(tmp_path, 
 
     timings = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
     assert {"validate", "site"} <= set(timings) and ("validate_after_site" in timings) is beside
+
+
+def test_a_second_build_finds_every_package_unchanged(tmp_path):
+    """Nothing the first build did (the site's downloads included) makes the packages look edited:
+    the second build rewrites, validates and renders none of them."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    import juesuan.cli as cli_mod
+
+    reports = Path(__file__).parent.parent / "reports"
+    args = ["build", "--reports", str(reports), "--packages", str(tmp_path / "pk"), "--site-dir", str(tmp_path / "site"),
+            "--cache-dir", str(tmp_path / "cache")]
+    first = CliRunner().invoke(cli_mod.cli, args)
+    assert first.exit_code == 0, first.output
+    assert "(0 packages changed" not in first.output
+    stats = {p: p.stat() for p in sorted((tmp_path / "pk").rglob("*")) if p.is_file()}
+    second = CliRunner().invoke(cli_mod.cli, args)
+    assert second.exit_code == 0, second.output
+    assert "(0 packages changed" in second.output and "site: 19 generated pages (0 packages changed" in second.output
+    assert {p: (st.st_ino, st.st_mtime_ns, st.st_ctime_ns) for p, st in stats.items()} == \
+        {p: (p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_ctime_ns) for p in stats}
