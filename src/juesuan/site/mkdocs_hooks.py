@@ -42,7 +42,7 @@ _publisher: "_Publisher | None" = None
 _nav: Navigation | None = None
 _share: "_LateShare | None" = None  # the late pages, shared out between MkDocs' loop and the late writer
 SEARCH_ENTRIES = "search_entries.json"
-LATE_RESULT = "late_pages.json"  # in the work folder: the late writer's search entries and log messages
+LATE_RESULT = "late_pages.marshal"  # in the work folder: the late writer's search entries, log messages, error
 
 
 def _publish(b: generate.Build, site_dir: Path, dirty: bool) -> None:
