@@ -456,8 +456,7 @@ def count_rows(csv_path: Path) -> int:
     return max(0, records - 1)
 
 
-def _skeleton_job(folder: str, work: str, site_url: str,
-                  override: bool) -> tuple[dict[str, Any], dict[str, Any], list[str], str]:
+def _skeleton_job(folder: str, site_url: str, override: bool) -> tuple[dict[str, Any], dict[str, Any], list[str], str]:
     """One report's summary, the schemas this worker has not sent yet, its search words, and the
     Markdown of its page without the HTML (what MkDocs reads first).
 
@@ -618,7 +617,8 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
     # which MkDocs needs only when it writes each page, after it has read all of them.
     args = {uri: (str(p.path), str(work), site_url, bool(entries[p.path.name].get("override"))) for uri, p in fresh}
     for uri, p in fresh:
-        b.pending[uri] = b.jobs[p.path.name] = run(_skeleton_job, *args[uri])
+        folder, _, url, override = args[uri]  # no work folder: the skeleton comes back in memory
+        b.pending[uri] = b.jobs[p.path.name] = run(_skeleton_job, folder, url, override)
     for uri, _ in fresh:
         b.html_pending[uri] = run(_page_job, *args[uri])
 

@@ -112,13 +112,13 @@ def on_files(files: Files, config) -> Files:
                 _build.marker_names.update(m for m in generate.MARKERS if m in text)
     _publisher = _Publisher(_build, Path(config.site_dir), _build.dirty)
     if _build.late is not None and _search_plugin(config) is not None:
-        _load_jieba()  # ~1.5 s, while the workers write the report pages MkDocs reads next
+        _load_jieba()  # ~1.5 s, while the workers make the report skeletons MkDocs reads next
     # MkDocs reads pages in this order: the pages across reports and those with markers need every
     # package's summary, so they come last and the report pages' jobs run beside MkDocs until then.
-    late = _build.late_pages | marked
+    last = _build.late_pages | marked
     if _build.late is not None:  # a clean build: the summaries come while MkDocs reads the report pages
-        _deferred.update(late)
-    ordered = sorted(files, key=lambda f: f.src_uri in late)  # stable: the rest keeps its order
+        _deferred.update(last)
+    ordered = sorted(files, key=lambda f: f.src_uri in last)  # stable: the rest keeps its order
     _files = Files(ordered)
     return _files
 
