@@ -73,6 +73,32 @@ def test_tampered_package_is_rebuilt(tmp_path, cache):
     assert tree(out) == before
 
 
+def test_a_package_file_whose_only_change_is_its_ctime_is_not_rewritten(tmp_path, cache, monkeypatch):
+    """The site's downloads are hard links to package files: a link changes a file's ctime, not its
+    bytes. The file is hashed again once (its bytes are the same: nothing is rewritten), then its
+    new stat is remembered and the next run does not read it."""
+    out = tmp_path / "pk"
+    build_packages(outcomes(), out, cache_dir=cache)
+    before, inodes = tree(out), {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    figures = out / SLUG_000 / "figures.csv"
+    ctime = figures.stat().st_ctime_ns
+    os.link(figures, tmp_path / "published.csv")
+    assert figures.stat().st_ctime_ns != ctime
+
+    import juesuan.checks.digests as digests
+
+    read = []
+    real = digests.DigestIndex.digest
+    monkeypatch.setattr(digests.DigestIndex, "digest", lambda self, rel, st=None: read.append(rel) or real(self, rel, st))
+    summary = build_packages(outcomes(), out, cache_dir=cache)
+    assert summary.unchanged == 2 and tree(out) == before
+    assert {p: p.stat().st_ino for p in inodes} == inodes
+    assert read == [f"{SLUG_000}/figures.csv"]
+    read.clear()
+    build_packages(outcomes(), out, cache_dir=cache)
+    assert read == []
+
+
 def test_validation_cache_hit_and_tampered_file_revalidated(tmp_path, cache, monkeypatch):
     out = tmp_path / "pk"
     build_packages(outcomes(), out, cache_dir=cache)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -60,18 +61,44 @@ def test_squeeze_keeps_verbatim_blocks():
     assert squeeze(page) == "<div>\n<p>a</p>\n</div>\n<pre>  x\n\n  y</pre>\n<script>\n  var a;\n</script>\nend"
 
 
-def test_publish_data_copies_and_leaves_the_package_file_untouched(tmp_path):
-    """A hard link would change the source's ctime, which the package and validation caches take
-    for a possible edit (every rebuild then re-checked every package), and would let an edit of the
-    site write into datapackages/."""
+def _rewrite_as_the_packager_does(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".new")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def test_publish_data_links_and_a_rewritten_package_leaves_the_site_file_alone(tmp_path):
     src = tmp_path / "pk" / "a.csv"
     src.parent.mkdir()
     src.write_bytes(b"x\n1\n")
-    before = src.stat()
     site = tmp_path / "site"
     assert publish_data(site, {"data/r/a.csv": src}) == 1
     dest = site / "data/r/a.csv"
     assert dest.read_bytes() == b"x\n1\n"
-    after = src.stat()
-    assert dest.stat().st_ino != after.st_ino and after.st_nlink == 1
-    assert (after.st_ctime_ns, after.st_mtime_ns) == (before.st_ctime_ns, before.st_mtime_ns)
+    assert dest.stat().st_ino == src.stat().st_ino  # a link, not a copy
+
+    _rewrite_as_the_packager_does(src, b"x\n2\n")
+    assert dest.read_bytes() == b"x\n1\n"  # the last build's site keeps its bytes
+    assert publish_data(site, {"data/r/a.csv": src}, only=set()) == 0  # unchanged and present: left alone
+    assert publish_data(site, {"data/r/a.csv": src}, only={"data/r/a.csv"}) == 1
+    assert dest.read_bytes() == b"x\n2\n"
+    assert dest.stat().st_ino == src.stat().st_ino
+
+
+def test_publish_data_copies_where_links_fail_without_writing_into_the_old_link(tmp_path, monkeypatch):
+    old = tmp_path / "pk" / "old.csv"
+    old.parent.mkdir()
+    old.write_bytes(b"old\n")
+    site = tmp_path / "site"
+    publish_data(site, {"d/a.csv": old})  # the site's file is a link to old.csv
+    new = tmp_path / "pk" / "new.csv"
+    new.write_bytes(b"new\n")
+
+    def no_links(*a, **k):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert publish_data(site, {"d/a.csv": new, "d/b.csv": new}, only={"d/a.csv", "d/b.csv"}) == 2
+    assert (site / "d/a.csv").read_bytes() == (site / "d/b.csv").read_bytes() == b"new\n"
+    assert old.read_bytes() == b"old\n"  # the copy replaced the link instead of writing through it
+    assert (site / "d/a.csv").stat().st_ino != new.stat().st_ino

@@ -141,13 +141,21 @@ class PackageCache:
 
     # -- report packages -----------------------------------------------------------------------
     def _on_disk(self, name: str, digests: dict[str, str]) -> bool:
-        """True when packages_dir/name holds exactly the files written, unmodified since."""
+        """True when packages_dir/name holds exactly the files written, with the same bytes.
+
+        A stat per file of every package; a file whose stat changed is read and hashed again (as
+        git does), so a file whose only change is its ctime, as when the site hard-links it as a
+        download, still counts as unchanged, while an edit is caught whatever its mtime says.
+        """
         seen = 0
         try:
             with os.scandir(os.path.join(self.packages_dir, name)) as entries:
-                for e in entries:  # a stat per file of every package
+                for e in entries:
                     expected = digests.get(e.name)
-                    if expected is None or self.digests.fresh(f"{name}/{e.name}", e.stat(follow_symlinks=False)) != expected:
+                    if expected is None:
+                        return False
+                    rel, st = f"{name}/{e.name}", e.stat(follow_symlinks=False)
+                    if self.digests.fresh(rel, st) != expected and self.digests.digest(rel, st) != expected:
                         return False
                     seen += 1
         except OSError:
