@@ -424,7 +424,7 @@ def _catalog_job(folder: str) -> tuple[dict[str, Any], dict[str, Any], list[str]
 
 def _catalog_descriptor(folder: Path, work: Path) -> None:
     """The catalog's compact descriptor, published beside its tables (written before MkDocs starts:
-    the downloads are copied into the site while MkDocs renders)."""
+    the downloads are published into the site while MkDocs renders)."""
     pkg = load_package(folder, rows_of=set())
     write_if_changed(work / report_page.data_dir(pkg) / "datapackage.json", _compact_json(pkg.descriptor))
 
@@ -579,7 +579,7 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
         pkg = light[f.name] if f.name in light else summary.restore(e["summary"], f, schemas)
         if f.name == CATALOG:
             b.packages.catalog = pkg
-            if e.get("fresh"):  # now: the downloads copied beside MkDocs include its compact descriptor
+            if e.get("fresh"):  # now: the downloads published beside MkDocs include its compact descriptor
                 _catalog_descriptor(f, work)
                 b.jobs[f.name] = run(_catalog_job, str(f))
         else:

@@ -46,14 +46,14 @@ LATE_RESULT = "late_pages.marshal"  # in the work folder: the late writer's sear
 
 
 def _publish(b: generate.Build, site_dir: Path, dirty: bool) -> None:
-    # zlib and file copies in their own process: as a thread they fought MkDocs for the GIL.
+    # zlib and the downloads in their own process: as a thread they fought MkDocs for the GIL.
     generate.lower_priority()
     generate.make_zips(b.work, b.zips)
     generate.publish_data(site_dir, b.data, b.changed_data if dirty else None)
 
 
 class _Publisher:
-    """Makes the changed packages' zips and copies the downloads into the site while MkDocs renders pages."""
+    """Makes the changed packages' zips and links (or copies) the downloads into the site while MkDocs renders pages."""
 
     def __init__(self, b: generate.Build, site_dir: Path, dirty: bool):
         import multiprocessing as mp
