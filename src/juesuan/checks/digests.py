@@ -114,12 +114,15 @@ class DigestIndex:
         return None
 
     def digest(self, rel: str, st: os.stat_result | None = None) -> str:
-        """sha256 of root/rel, read only when the file changed since it was last hashed."""
-        path = self.root / rel
-        st = st or path.stat()
+        """sha256 of root/rel, read only when the file changed since it was last hashed.
+
+        An unchanged file costs a dict lookup and no path object (asked 300,000 times per run).
+        """
+        if st is None:
+            st = os.stat(os.path.join(self.root, rel))
         sha = self.fresh(rel, st)
         if sha is None:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
             self.remember(rel, st, sha)
         return sha
 
@@ -129,10 +132,7 @@ class DigestIndex:
         with os.scandir(os.path.join(self.root, name)) as entries:
             for entry in entries:
                 if entry.is_file(follow_symlinks=False):
-                    rel = f"{name}/{entry.name}"
-                    st = entry.stat(follow_symlinks=False)
-                    sha = self.fresh(rel, st)
-                    out[entry.name] = sha if sha is not None else self.digest(rel, st)
+                    out[entry.name] = self.digest(f"{name}/{entry.name}", entry.stat(follow_symlinks=False))
         return dict(sorted(out.items()))
 
     def forget_missing(self, names: set[str]) -> None:
