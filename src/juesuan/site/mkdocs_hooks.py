@@ -25,7 +25,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
-from juesuan.site import generate, late
+from juesuan.site import generate, late, page_render, theme_blocks
 from juesuan.site.html import BLOCKS_MARK, split_blocks, squeeze, unstash
 
 _build: generate.Build | None = None
@@ -156,6 +156,7 @@ def on_env(env, config, files):
         folder = _build.work.parent / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    theme_blocks.install(env, config, files, _nav)
     if apart:
         _start_late_writer(env, config, files)
     return env
@@ -298,6 +299,8 @@ def _read_page(path: str) -> str:
 def on_page_read_source(page, config) -> str | None:
     """A generated page's file, read once here (MkDocs would read it the same way) and remembered."""
     uri = page.file.src_uri
+    if _build is not None and uri in _build.pages and page_render.usable():
+        page.render = functools.partial(page_render.render, page)  # one Markdown converter for all
     if uri in _deferred and uri not in _read_late:
         return ""  # read for real when MkDocs writes it (`_read_again`)
     if _build is None or uri not in _build.pages:
