@@ -124,20 +124,22 @@ def test_pages_made_beside_mkdocs_equal_pages_made_before_it(tmp_path, monkeypat
     import filecmp
     import shutil
 
-    from juesuan.site import generate, report_page
+    from juesuan.site import generate
+    from juesuan.site.html import split_blocks
     from juesuan.site.load import load_package
 
     packages = tmp_path / "packages"
     for src in sorted(p for p in FIXTURE.iterdir() if p.is_dir()):
         for suffix in ("", "-copy-a", "-copy-b"):
             shutil.copytree(src, packages / (src.name + suffix))
-    # The Markdown MkDocs reads first is the Markdown of the finished page.
+    # The Markdown MkDocs reads first (in memory, from the report's job) is that of the page file the job writes.
+    work = tmp_path / "job"
     for folder in sorted(packages.iterdir()):
         pkg = load_package(folder)
-        with generate.stashing([]):
-            whole = report_page.report_page(pkg)
-        with generate.stashing([]):
-            assert report_page.report_page(pkg, skeleton=True) == whole, folder.name
+        summary, _, words, markdown = generate._report_job(str(folder), str(work), "", False)
+        page = (work / "docs" / pkg.page_dir / "index.md").read_text(encoding="utf-8")
+        assert split_blocks(page)[0] == markdown and split_blocks(page)[1], folder.name
+        assert summary["slug"] == folder.name and words
 
     assert generate._pool(9) is not None
     beside = tmp_path / "beside"

@@ -309,7 +309,7 @@ def build(obj: Context, reports_dir: Path, packages_dir: Path, site_dir: Path, j
         sys.exit(1)
 
 
-VALIDATE_NICENESS = 10  # below the site's workers (5): MkDocs and its page jobs come first
+VALIDATE_NICENESS = 10  # below the site's workers (5): MkDocs and its report jobs come first
 # Validation runs beside the site when at most this many packages changed (a rebuild): it then
 # fits in what MkDocs leaves of the second core. A big one takes both cores, and beside the site
 # it only slowed the site (N=1,000 clean: site 33 → 43 s, the whole build 68 s either way).

@@ -30,7 +30,7 @@ from juesuan.site.html import BLOCKS_MARK, split_blocks, squeeze, unstash
 
 _build: generate.Build | None = None
 # src_uri of a generated page → the Markdown part of its file as MkDocs read it; its HTML blocks come
-# back in on_post_page, from the file then (the HTML job must have kept that Markdown)
+# back in on_post_page, from the file then (written by the report's job with that Markdown)
 _read: dict[str, str] = {}
 _entries: dict[str, list[dict]] = {}  # src_uri → the search entries made for the page in this build
 _seen = 0
@@ -112,7 +112,7 @@ def on_files(files: Files, config) -> Files:
                 _build.marker_names.update(m for m in generate.MARKERS if m in text)
     _publisher = _Publisher(_build, Path(config.site_dir), _build.dirty)
     if _build.late is not None and _search_plugin(config) is not None:
-        _load_jieba()  # ~1.5 s, while the workers make the report skeletons MkDocs reads next
+        _load_jieba()  # ~1.5 s, while the workers make the report pages MkDocs reads next
     # MkDocs reads pages in this order: the pages across reports and those with markers need every
     # package's summary, so they come last and the report pages' jobs run beside MkDocs until then.
     last = _build.late_pages | marked

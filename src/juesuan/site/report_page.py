@@ -552,7 +552,7 @@ def keywords(pkg: Package) -> list[str]:
     return list(out)
 
 
-@lru_cache(maxsize=8192)  # the same 类/款/项 names come back in report after report (both page jobs use them)
+@lru_cache(maxsize=8192)  # the same 类/款/项 names come back in report after report (every report job uses them)
 def _keyword(word: str) -> str:
     return safe.title(word, 40).replace(" ", "")
 
@@ -599,17 +599,14 @@ SECTIONS = [("key-figures", "关键数字"), ("charts", "图表"), ("responsibil
             ("downloads", "下载与引用"), ("source", "原文出处")]
 
 
-def report_page(pkg: Package, site_url: str = "", skeleton: bool = False) -> str:
+def report_page(pkg: Package, site_url: str = "") -> str:
     """Markdown of a report page at `<region>/<dept>/<year>/index.md`: front matter, h1, and one HTML block.
 
     Everything below the h1 is HTML kept out of Markdown and of the search index (`raw`): the
     page's one search entry is its title and tags. The sections' h2 are in that HTML too, so
     the theme's table of contents stays empty (it is hidden) and a line of links leads to them.
-
-    `skeleton=True`: the same Markdown with an empty HTML block (what MkDocs reads and indexes),
-    from the package's metadata, figures and spending rows only (a summary will do).
     """
-    if pkg.partial and not skeleton:
+    if pkg.partial:
         raise ValueError(f"{pkg.slug}: a report page needs the whole package, not its summary")
     here = pkg.page_dir + "/"
     lines = Lines()
@@ -618,8 +615,6 @@ def report_page(pkg: Package, site_url: str = "", skeleton: bool = False) -> str
     front = ("---\n" f"title: {title}\n"
              "hide:\n  - toc\n"
              "tags:\n" + "".join(f"  - {safe.yaml_string(t)}\n" for t in search_tags(pkg)) + "---\n")
-    if skeleton:
-        return "\n".join([front, regions.breadcrumbs(pkg, here), title_heading(pkg), raw("")])
     h1, facts = header(pkg, here)
     body: dict[str, str] = {"key-figures": cards(pkg, lines, cid), "charts": chart_section(pkg, here, lines, cid)}
     tp_rows = three_public_rows(pkg)
