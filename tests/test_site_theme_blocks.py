@@ -139,3 +139,15 @@ def test_one_converter_renders_each_page_as_a_new_one_would():
         assert [(t.id, t.title, [c.id for c in t.children]) for t in a.toc] == \
                [(t.id, t.title, [c.id for c in t.children]) for t in b.toc]
     assert "https://example.org/x" not in kept[1].content
+
+
+def test_a_new_config_gets_a_new_converter(monkeypatch):
+    """`mkdocs serve` loads mkdocs.yml again for each build: its Markdown extensions may have changed."""
+    from mkdocs.config import load_config
+
+    monkeypatch.setattr(page_render, "_md", None)
+    config = load_config(str(Path(__file__).parents[1] / "mkdocs.yml"))
+    first = page_render._converter(config)
+    assert page_render._converter(config) is first
+    again = load_config(str(Path(__file__).parents[1] / "mkdocs.yml"))
+    assert page_render._converter(again) is not first

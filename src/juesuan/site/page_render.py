@@ -17,7 +17,9 @@ import markdown
 
 enabled = True  # the tests turn it off to compare
 
-_md: tuple[int, markdown.Markdown] | None = None  # (id of the config it was made for, converter)
+# (the config it was made for, converter): the config itself, not its id, which a later build's
+# config (`mkdocs serve`, mkdocs.yml edited) could reuse once this one is gone
+_md: tuple[object, markdown.Markdown] | None = None
 
 
 def usable() -> bool:
@@ -28,8 +30,8 @@ def usable() -> bool:
 
 def _converter(config) -> markdown.Markdown:
     global _md
-    if _md is None or _md[0] != id(config):
-        _md = (id(config), markdown.Markdown(extensions=config["markdown_extensions"],
+    if _md is None or _md[0] is not config:
+        _md = (config, markdown.Markdown(extensions=config["markdown_extensions"],
                                              extension_configs=config["mdx_configs"] or {}))
     return _md[1].reset()
 
