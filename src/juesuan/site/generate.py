@@ -23,7 +23,7 @@ from typing import Any
 from .. import __version__, settings
 from . import overview, regions, report_page, safe, search_dict, summary
 from .html import stashing, with_blocks
-from .load import CATALOG, Package, Packages, Resource, _path_slug, load_package
+from .load import CATALOG, Package, Packages, _path_slug, load_package
 
 ASSETS = Path(__file__).parent / "assets"
 DATA = Path(__file__).parent.parent / "data"
@@ -63,9 +63,8 @@ class Build:
     changed_packages: int = 0
     region_tree: regions.Region | None = None
     dirty: bool = False  # MkDocs renders only the pages whose file changed since the last build
-    pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → its report's job (returns its Markdown)
+    pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → its report's job (returns its Markdown once it has written the page file)
     skeletons: dict[str, str] = field(default_factory=dict)  # page src_uri → that Markdown, until MkDocs reads it
-    html_pending: dict[str, Any] = field(default_factory=dict)  # page src_uri → that job, until its page file is written
     jobs: dict[str, Any] = field(default_factory=dict)  # package folder name → job returning (summary, schemas)
     late_pages: set[str] = field(default_factory=set)  # pages across reports: written by `complete`
     late: tuple[dict, dict, Path] | None = None  # (manifest entries, schemas, manifest path) until `complete`
@@ -90,15 +89,6 @@ class Build:
             fut = self.pending.pop(u, None)
             if fut is not None:
                 self.skeletons[u] = fut.result()[3]
-        if uri is None:
-            for u in list(self.html_pending):
-                self.wait_html(u)
-
-    def wait_html(self, uri: str) -> None:
-        """Wait for one generated page's HTML blocks."""
-        fut = self.html_pending.pop(uri, None)
-        if fut is not None:
-            fut.result()
 
     def collect(self) -> None:
         """Collect the changed packages' summaries and search words, and write the search dictionary.
@@ -468,7 +458,7 @@ def _report_job(folder: str, work: str, site_url: str, override: bool) -> tuple[
     """
     _load_labels()
     pkg = load_package(Path(folder))
-    seen = _as_summarized(pkg)
+    seen = summary.view(pkg)
     s, schemas = _summary(seen)  # of the package as published, before any override of its page path
     words = search_dict.package_words(seen)
     if override:
@@ -478,17 +468,6 @@ def _report_job(folder: str, work: str, site_url: str, override: bool) -> tuple[
         page = report_page.report_page(pkg, site_url)
     write_if_changed(Path(work) / "docs" / (pkg.page_dir + "/index.md"), with_blocks(page, blocks))
     return s, schemas, words, page
-
-
-def _as_summarized(pkg: Package) -> Package:
-    """The package as summaries see it: the rows of `summary.ROWS_OF` only, the others not read
-    (as `load_package(folder, summary.ROWS_OF)` gives it, without reading the files again)."""
-    out = Package(slug=pkg.slug, path=pkg.path, descriptor=pkg.descriptor)
-    for name, res in pkg.resources.items():
-        keep = name in summary.ROWS_OF
-        out.resources[name] = Resource(name=name, descriptor=res.descriptor, rows=res.rows if keep else [],
-                                       count=res.count if keep else -1, csv_path=res.csv_path, json_path=res.json_path)
-    return out
 
 
 def _data_files(pkg: Package, work: Path) -> dict[str, Path]:
@@ -620,7 +599,7 @@ def prepare(root: Path, packages_dir: Path, site_url: str = "", work: Path | Non
     # In the order MkDocs reads pages.
     for uri, p in fresh:
         job = run(_report_job, str(p.path), str(work), site_url, bool(entries[p.path.name].get("override")))
-        b.pending[uri] = b.jobs[p.path.name] = b.html_pending[uri] = job
+        b.pending[uri] = b.jobs[p.path.name] = job
 
     _plan_aggregate_pages(b)
     b.assets["assets/javascripts/echarts.min.js"] = echarts_path(root)

@@ -364,9 +364,7 @@ def on_post_page(output: str, page, config) -> str:
         _seen = len(entries)
     blocks = None
     read = _read.pop(page.file.src_uri, None)
-    if read is not None:
-        if _build is not None:
-            _build.wait_html(page.file.src_uri)  # its worker may still be writing the page's HTML
+    if read is not None:  # its job wrote the page file before MkDocs read its Markdown (on_pre_page)
         markdown, blocks = split_blocks(_read_page(page.file.abs_src_path))
         if markdown != read:
             raise generate.SiteError(f"{page.file.src_uri}: the page changed while MkDocs built it; build again")
