@@ -102,3 +102,22 @@ def test_publish_data_copies_where_links_fail_without_writing_into_the_old_link(
     assert (site / "d/a.csv").read_bytes() == (site / "d/b.csv").read_bytes() == b"new\n"
     assert old.read_bytes() == b"old\n"  # the copy replaced the link instead of writing through it
     assert (site / "d/a.csv").stat().st_ino != new.stat().st_ino
+
+
+@pytest.mark.parametrize("folder", sorted(p for p in PACKAGES.iterdir() if p.name != "catalog"), ids=lambda p: p.name)
+def test_a_loaded_package_seen_as_a_summary_is_the_package_loaded_for_one(folder):
+    """A report's job loads the whole package once and summarizes `summary.view` of it: the same
+    resources, rows and counts as loading only the summary's rows, so the same summary and words."""
+    from juesuan.site import search_dict, summary
+    from juesuan.site.load import load_package
+
+    seen, loaded = summary.view(load_package(folder)), load_package(folder, summary.ROWS_OF)
+    assert list(seen.resources) == list(loaded.resources)
+    for name, res in loaded.resources.items():
+        other = seen.resources[name]
+        assert (other.descriptor, other.rows, other.count, other.csv_path, other.json_path) == \
+               (res.descriptor, res.rows, res.count, res.csv_path, res.json_path), name
+    assert any(r.count == -1 for r in seen.resources.values()) and any(r.rows for r in seen.resources.values())
+    a, b = {}, {}
+    assert summary.summarize(seen, a) == summary.summarize(loaded, b) and a == b
+    assert search_dict.package_words(seen) == search_dict.package_words(loaded)

@@ -43,6 +43,17 @@ def schema_digest(schema: Any, name: str = "") -> str:
     return digest
 
 
+def view(pkg: Package) -> Package:
+    """A fully loaded package as a summary sees it: the rows of `ROWS_OF` only, the others marked
+    not read, as `load_package(folder, ROWS_OF)` gives it, without reading the files again."""
+    out = Package(slug=pkg.slug, path=pkg.path, descriptor=pkg.descriptor)
+    for name, res in pkg.resources.items():
+        keep = name in ROWS_OF
+        out.resources[name] = Resource(name=name, descriptor=res.descriptor, rows=res.rows if keep else [],
+                                       count=res.count if keep else -1, csv_path=res.csv_path, json_path=res.json_path)
+    return out
+
+
 def summarize(pkg: Package, schemas: dict[str, Any]) -> dict[str, Any]:
     """The summary of a fully loaded package; its resource schemas go into `schemas` by digest."""
     resources = []
