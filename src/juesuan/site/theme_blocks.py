@@ -3,8 +3,8 @@
 Material renders its navigation, tabs, footer, configuration and scripts again for every page:
 about half of the ~5 ms a page spends in the theme's templates. For a page outside the nav (a
 report, department or region page: 15,000 of them at 10,000 reports) these blocks depend only
-on how deep its URL is and on its `hide:` setting, so each is rendered for the first such page
-and copied for the others (`install`, from the hook's on_env).
+on where its URL is (below) and on its `hide:` setting, so each is rendered for the first such
+page at the same place and copied for the others (`install`, from the hook's on_env).
 
 What the blocks read, from Material's templates (base.html and its partials):
 - the nav and the active state of its items: no item is active while a page outside the nav renders;
@@ -83,7 +83,8 @@ def _key(page, in_nav: set[int], starts: set[tuple[str, ...]]) -> tuple | None:
     n = 0
     while n < len(folders) and tuple(folders[:n + 1]) in starts:
         n += 1
-    return (len(folders), tuple(folders[:n]), repr((page.meta or {}).get("hide")))
+    shared = tuple(folders[:n])
+    return (len(folders), shared, repr((page.meta or {}).get("hide")))
 
 
 def _has_contents(toc) -> bool:
