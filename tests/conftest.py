@@ -1,4 +1,4 @@
-"""Shared fixtures: the sample reports as .txt, and built once per session as .docx and .pdf."""
+"""Shared fixtures: the sample reports as .txt, and built once per session as .docx and .pdf; nine site packages."""
 
 from __future__ import annotations
 
@@ -10,6 +10,30 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
+SITE_PACKAGES = ROOT / "tests" / "data" / "site" / "datapackages"
+
+
+@pytest.fixture()
+def nine_packages(tmp_path) -> Path:
+    """Nine report packages, enough for the site's worker pool (it starts at eight): the site test
+    fixture's three, each also copied twice under another name (the copies claim pages already
+    taken and get their own)."""
+    from juesuan.site import generate
+
+    packages = tmp_path / "packages"
+    for src in sorted(p for p in SITE_PACKAGES.iterdir() if p.is_dir()):
+        for suffix in ("", "-copy-a", "-copy-b"):
+            shutil.copytree(src, packages / (src.name + suffix))
+    assert generate._pool(9) is not None
+    return packages
+
+
+@pytest.fixture(scope="session")
+def files_of():
+    """folder → {path under it: bytes} of every file below it: two built sites compare byte for byte."""
+    def read(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return read
 
 
 @pytest.fixture(scope="session")

@@ -7,25 +7,9 @@ as a success.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from juesuan.site import SiteError, build_site, generate, late, overview
-
-FIXTURE = Path(__file__).parent / "data" / "site" / "datapackages"
-
-
-@pytest.fixture()
-def nine_packages(tmp_path) -> Path:
-    """Nine packages (the worker pool starts at eight): the fixture's, each also copied twice."""
-    packages = tmp_path / "packages"
-    for src in sorted(p for p in FIXTURE.iterdir() if p.is_dir()):
-        for suffix in ("", "-copy-a", "-copy-b"):
-            shutil.copytree(src, packages / (src.name + suffix))
-    assert generate._pool(9) is not None
-    return packages
 
 
 def test_the_late_writer_renders_the_pages_across_reports(nine_packages, tmp_path, monkeypatch):
@@ -75,12 +59,8 @@ def test_the_late_pages_are_shared_out_each_to_one_process():
     assert share.missed({"a", "b", "d"}) == [] and share.missed({"a", "b"}) == ["d"]
 
 
-def _site_files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("who", ["main process", "late writer", "both"])
-def test_the_late_pages_are_the_same_whichever_process_renders_them(nine_packages, tmp_path, monkeypatch, who):
+def test_the_late_pages_are_the_same_whichever_process_renders_them(nine_packages, files_of, tmp_path, monkeypatch, who):
     """MkDocs' loop renders every late page (the aggregator takes none), the aggregator renders them
     all, or it renders the first half and MkDocs' loop the rest (the overview pages there, the
     province pages here, whose nav shows the overview page's title): the site is byte for byte the
@@ -114,6 +94,6 @@ def test_the_late_pages_are_the_same_whichever_process_renders_them(nine_package
     monkeypatch.setattr(generate, "_pool", lambda n: None)
     plain = tmp_path / "plain"
     build_site(nine_packages, plain, echo=lambda s: None, cache_dir=tmp_path / "c2")
-    a, b = _site_files(shared), _site_files(plain)
+    a, b = files_of(shared), files_of(plain)
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []

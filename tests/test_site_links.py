@@ -114,24 +114,19 @@ def test_catalog_zip_holds_descriptor_csv_and_json(tmp_path):
         assert f"catalog/{f.name}" in names and f"catalog/{f.stem}.json" in names, f.name
 
 
-def test_pages_made_beside_mkdocs_equal_pages_made_before_it(tmp_path, monkeypatch):
+def test_pages_made_beside_mkdocs_equal_pages_made_before_it(nine_packages, tmp_path, monkeypatch):
     """With worker processes, MkDocs reads each report page's Markdown first and its HTML is added while
     MkDocs writes; without them everything is written first. Both give the same site, byte for byte.
 
-    Nine packages (the pool starts at eight): the fixture's three, each copied twice under another name,
-    so the copies also claim pages already taken and get their own.
+    Nine packages: enough for the worker pool, and the copies claim pages already taken (`nine_packages`).
     """
     import filecmp
-    import shutil
 
     from juesuan.site import generate
     from juesuan.site.html import split_blocks
     from juesuan.site.load import load_package
 
-    packages = tmp_path / "packages"
-    for src in sorted(p for p in FIXTURE.iterdir() if p.is_dir()):
-        for suffix in ("", "-copy-a", "-copy-b"):
-            shutil.copytree(src, packages / (src.name + suffix))
+    packages = nine_packages
     # The Markdown MkDocs reads first (in memory, from the report's job) is that of the page file the job writes.
     work = tmp_path / "job"
     for folder in sorted(packages.iterdir()):
@@ -141,7 +136,6 @@ def test_pages_made_beside_mkdocs_equal_pages_made_before_it(tmp_path, monkeypat
         assert split_blocks(page)[0] == markdown and split_blocks(page)[1], folder.name
         assert summary["slug"] == folder.name and words
 
-    assert generate._pool(9) is not None
     beside = tmp_path / "beside"
     build_site(packages, beside, echo=lambda s: None, cache_dir=tmp_path / "c1")
     monkeypatch.setattr(generate, "_pool", lambda n: None)

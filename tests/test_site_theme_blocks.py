@@ -8,7 +8,6 @@ site they would have built: the same bytes on every page.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,25 +16,9 @@ from mkdocs.utils import get_relative_url
 
 from juesuan.site import build_site, generate, overview, page_render, theme_blocks
 
-FIXTURE = Path(__file__).parent / "data" / "site" / "datapackages"
-
-
-@pytest.fixture()
-def nine_packages(tmp_path) -> Path:
-    """Nine packages (the worker pool starts at eight): the fixture's, each also copied twice."""
-    packages = tmp_path / "packages"
-    for src in sorted(p for p in FIXTURE.iterdir() if p.is_dir()):
-        for suffix in ("", "-copy-a", "-copy-b"):
-            shutil.copytree(src, packages / (src.name + suffix))
-    return packages
-
-
-def _site_files(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("workers", [True, False])
-def test_the_site_is_byte_for_byte_the_one_built_without_the_shortcuts(nine_packages, tmp_path, monkeypatch, workers):
+def test_the_site_is_byte_for_byte_the_one_built_without_the_shortcuts(nine_packages, files_of, tmp_path, monkeypatch,
+                                                                        workers):
     # Province pages in the nav (split listings), so report pages share their first folder with nav pages.
     monkeypatch.setattr(overview, "SPLIT_OVER", 2)
     if not workers:
@@ -49,7 +32,7 @@ def test_the_site_is_byte_for_byte_the_one_built_without_the_shortcuts(nine_pack
     monkeypatch.setattr(page_render, "enabled", False)
     plain = tmp_path / "plain"
     build_site(nine_packages, plain, echo=lambda s: None, cache_dir=tmp_path / "c2")
-    a, b = _site_files(fast), _site_files(plain)
+    a, b = files_of(fast), files_of(plain)
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []
     shared = [k for k in keys if k is not None]
